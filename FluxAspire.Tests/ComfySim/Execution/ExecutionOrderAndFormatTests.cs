@@ -74,6 +74,22 @@ public class ExecutionOrderAndFormatTests
         Assert.Equal(4, queue.QueueRemaining);
     }
 
+    [Fact]
+    public void History_keeps_at_most_10001_entries_dropping_the_oldest_like_ComfyUI()
+    {
+        var history = new PromptHistory();
+        for (var i = 0; i < PromptHistory.MaximumSize + 5; i++)
+        {
+            history.Add(new QueueItem(i, $"{i}", $"id-{i}", [], [], ["9"]), [], [], []);
+        }
+
+        // ComfyUI drops the oldest only when more than 10 000 are stored before adding, so it settles at 10 001.
+        Assert.Equal(PromptHistory.MaximumSize + 1, history.Count);
+        Assert.Equal("{}", history.GetOne("id-3"));
+        Assert.StartsWith("{\"id-4\":{\"prompt\":[4,\"id-4\",{},{},[\"9\"]],\"outputs\":{},\"status\":{},\"meta\":{}}", history.GetMany(1, 0), StringComparison.Ordinal);
+        Assert.Equal("{}", history.GetMany(0, -1));
+    }
+
     [Theory]
     [InlineData(5.0, "5.0")]
     [InlineData(-100.0, "-100.0")]

@@ -126,6 +126,33 @@ public sealed class PromptEndpointTests(FastSimulatorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_socket_is_served_under_api_too_with_a_generated_sid_when_no_clientId_is_given()
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_sim.Port}/api/ws"), CancellationToken.None);
+        var buffer = new byte[4096];
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        var greeting = JsonNode.Parse(buffer.AsSpan(0, result.Count))!;
+        JsonShape.AssertSameShape(Captures.Get("ws_open")["A"]![0]!["json"], greeting);
+        Assert.Matches("^[0-9a-f]{32}$", (string?)greeting["data"]!["sid"]);
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Feature_flags_reply_matches_the_capture()
+    {
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(_sim.WebSocketUri(Guid.NewGuid().ToString("N")), CancellationToken.None);
+        var buffer = new byte[4096];
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type": "feature_flags", "data": {"supports_preview_metadata": true}}"""),
+            System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.True(JsonNode.DeepEquals(Captures.Get("ws_open")["C"]![1]!["json"], JsonNode.Parse(buffer.AsSpan(0, result.Count))));
+        await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Rejected_prompts_send_nothing_on_the_socket_and_are_not_queued()
     {
         using var http = _sim.CreateClient();
