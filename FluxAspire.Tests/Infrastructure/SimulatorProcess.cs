@@ -96,11 +96,9 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
             try
             {
+                // Any HTTP answer means Kestrel listens with every route mapped (routes are mapped before it starts).
                 using var response = await http.GetAsync("/prompt");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
