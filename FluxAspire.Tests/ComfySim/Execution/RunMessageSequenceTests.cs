@@ -59,6 +59,8 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
         Assert.Equal(CapturedTokens(capturedCached["messages"]!), a.Tokens);
         AssertShapesMatch(capturedCached["messages"]!, a.Messages);
         Assert.Equal(["6", "8", "9", "27", "30", "31", "33", "35"], Nodes(a.Messages.Single(m => m.Type == "execution_cached")));
+        Assert.Equal(Captures.Get("ws:run2_cached")["messages"]!.AsArray().Select(m => m!["json"]!).Single(j => (string?)j["type"] == "progress_state")["data"]!["nodes"]!.ToJsonString().Replace("807e7487-4832-4e44-bcbc-30bb25de9a67", cached, StringComparison.Ordinal),
+            a.Messages.Single(m => m.Type == "progress_state").Data["nodes"]!.ToJsonString()); // value/max 1 (ints) for a re-emitted output
         Assert.True(JsonNode.DeepEquals(firstOutput, a.Messages.Single(m => m.Type == "executed").Data["output"]));
         Assert.Equal(files, Directory.GetFiles(_sim.OutputDirectory).Length);
         var history = await GetJsonAsync(http, $"/history/{cached}");
