@@ -166,6 +166,28 @@ public sealed class PromptEndpointTests(FastSimulatorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Only_nodes_needed_by_the_executed_outputs_run()
+    {
+        using var http = _sim.CreateClient();
+        await using var socket = await SimSocket.ConnectAsync(_sim);
+        await FreeMemoryAsync(http);
+        var request = Flux(socket.ClientId, seed: 450);
+        var graph = request["prompt"]!.AsObject();
+        graph["99"] = JsonNode.Parse("""{"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512, "batch_size": 1}}""");
+        graph["50"] = JsonNode.Parse("""{"class_type": "PreviewImage", "inputs": {"images": ["8", 0]}}""");
+        request["partial_execution_targets"] = new JsonArray("50");
+        var id = await QueueAsync(http, request);
+        await socket.WaitForDoneAsync(id);
+
+        Assert.Equal(["executing:30", "executing:27", "executing:33", "executing:6", "executing:35", "executing:31", "executing:8", "executing:50", "executing:null"],
+            socket.Tokens.Where(t => t.StartsWith("executing:", StringComparison.Ordinal)));
+        var entry = (await GetJsonAsync(http, $"/history/{id}"))[id]!;
+        Assert.Equal("[\"50\"]", entry["prompt"]![4]!.ToJsonString());
+        Assert.Equal(["50"], entry["outputs"]!.AsObject().Select(p => p.Key));
+        Assert.Equal("temp", (string?)entry["outputs"]!["50"]!["images"]![0]!["type"]);
+    }
+
+    [Fact]
     public async Task Sensitive_extra_data_keys_never_reach_history()
     {
         using var http = _sim.CreateClient();
