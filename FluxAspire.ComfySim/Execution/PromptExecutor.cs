@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using FluxAspire.ComfySim.Faults;
 using FluxAspire.ComfySim.Images;
 using FluxAspire.ComfySim.Nodes;
+using FluxAspire.ComfySim.Python;
 using FluxAspire.ComfySim.Queue;
 using FluxAspire.ComfySim.Schemas;
 using FluxAspire.ComfySim.WebSockets;
@@ -279,15 +280,15 @@ public sealed class PromptExecutor(
                 null => null,
                 SimValue v => JsonValue.Create(v.PythonRepr),
                 JsonValue v => v.DeepClone(),
-                JsonNode n => JsonValue.Create(PythonText.Repr(n)),
+                JsonNode n => JsonValue.Create(PythonValues.Repr(n)),
                 _ => null,
             });
         }
 
         if (classType is "SaveImage" or "PreviewImage")
         {
-            formatted["prompt"] = new JsonArray(JsonValue.Create(PythonText.Repr(item.Graph)));
-            formatted["extra_pnginfo"] = new JsonArray(item.ExtraData["extra_pnginfo"] is { } info ? JsonValue.Create(PythonText.Repr(info)) : null);
+            formatted["prompt"] = new JsonArray(JsonValue.Create(PythonValues.Repr(item.Graph)));
+            formatted["extra_pnginfo"] = new JsonArray(item.ExtraData["extra_pnginfo"] is { } info ? JsonValue.Create(PythonValues.Repr(info)) : null);
         }
 
         return formatted;

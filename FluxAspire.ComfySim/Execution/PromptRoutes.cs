@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.ComfySim.Python;
 using FluxAspire.ComfySim.Queue;
 using FluxAspire.ComfySim.Validation;
 
@@ -48,7 +49,7 @@ public static class PromptRoutes
                 return ComfyJson.InternalServerError();
             }
 
-            numberJson = PythonText.FloatRepr(number);
+            numberJson = PythonJson.Float(number);
         }
         else
         {
@@ -201,9 +202,9 @@ public static class PromptRoutes
         JsonValue v when v.GetValueKind() == JsonValueKind.True => "True",
         JsonValue v when v.GetValueKind() == JsonValueKind.False => "False",
         JsonValue v when v.ToJsonString() is var text && (text.Contains('.') || text.Contains('e') || text.Contains('E')) =>
-            PythonText.FloatRepr(double.Parse(text, CultureInfo.InvariantCulture)),
+            PythonJson.Float(double.Parse(text, CultureInfo.InvariantCulture)),
         JsonValue v => v.ToJsonString(),
-        _ => PythonText.Repr(node),
+        _ => PythonValues.Repr(node),
     };
 
     /// <summary>Python truthiness of a decoded JSON value.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluxAspire.ComfySim.Execution;
 using FluxAspire.ComfySim.Images;
+using FluxAspire.ComfySim.Python;
 
 namespace FluxAspire.ComfySim.Nodes;
 
@@ -97,10 +98,10 @@ public static class NodeBehaviours
         List<KeyValuePair<string, string>> chunks = [];
         if (!context.Services.Options.DisableMetadata)
         {
-            chunks.Add(new("prompt", PythonText.JsonDumps(context.Graph)));
+            chunks.Add(new("prompt", PythonJson.Dumps(context.Graph)));
             if (context.ExtraData["extra_pnginfo"] is JsonObject pngInfo)
             {
-                chunks.AddRange(pngInfo.Select(p => new KeyValuePair<string, string>(p.Key, PythonText.JsonDumps(p.Value))));
+                chunks.AddRange(pngInfo.Select(p => new KeyValuePair<string, string>(p.Key, PythonJson.Dumps(p.Value))));
             }
         }
 

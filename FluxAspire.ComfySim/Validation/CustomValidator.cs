@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FluxAspire.ComfySim.Files;
+using FluxAspire.ComfySim.Python;
 
 namespace FluxAspire.ComfySim.Validation;
 

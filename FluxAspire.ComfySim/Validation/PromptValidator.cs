@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.ComfySim.Python;
 using FluxAspire.ComfySim.Schemas;
 
 namespace FluxAspire.ComfySim.Validation;

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.ComfySim.Python;
 
 namespace FluxAspire.ComfySim.WebSockets;
 
@@ -56,5 +57,5 @@ public readonly record struct WsFrame(ReadOnlyMemory<byte> Bytes, WebSocketMessa
         return new(bytes, WebSocketMessageType.Binary);
     }
 
-    private static string Quote(string s) => Execution.PythonText.JsonDumps(JsonValue.Create(s));
+    private static string Quote(string s) => PythonJson.Dumps(JsonValue.Create(s));
 }

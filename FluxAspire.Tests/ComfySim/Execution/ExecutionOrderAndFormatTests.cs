@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FluxAspire.ComfySim.Execution;
 using FluxAspire.ComfySim.History;
+using FluxAspire.ComfySim.Python;
 using FluxAspire.ComfySim.Queue;
 using FluxAspire.ComfySim.WebSockets;
 
@@ -100,22 +101,22 @@ public class ExecutionOrderAndFormatTests
     [InlineData(0.0001, "0.0001")]
     [InlineData(double.PositiveInfinity, "Infinity")]
     public void Floats_are_written_as_Pythons_repr(double value, string expected) =>
-        Assert.Equal(expected, PythonText.FloatRepr(value));
+        Assert.Equal(expected, PythonJson.Float(value));
 
     [Fact]
     public void Png_text_chunks_use_Pythons_json_dumps_format() =>
         Assert.Equal("""{"6": {"inputs": {"text": "caf\u00e9", "clip": ["30", 1]}, "cfg": 1.0}}""",
-            PythonText.JsonDumps(JsonNode.Parse("""{"6":{"inputs":{"text":"café","clip":["30",1]},"cfg":1.0}}""")));
+            PythonJson.Dumps(JsonNode.Parse("""{"6":{"inputs":{"text":"café","clip":["30",1]},"cfg":1.0}}""")));
 
     [Fact]
     public void Current_inputs_objects_use_Pythons_str() =>
-        Assert.Equal("{'a': [1, True, None, \"it's\"]}", PythonText.Repr(JsonNode.Parse("""{"a":[1,true,null,"it's"]}""")));
+        Assert.Equal("{'a': [1, True, None, \"it's\"]}", PythonValues.Repr(JsonNode.Parse("""{"a":[1,true,null,"it's"]}""")));
 
     [Fact]
     public void The_captured_png_prompt_chunk_matches_json_dumps_of_the_graph()
     {
         var captured = Captures.Get("png_chunks")["text"]!["prompt"]!.GetValue<string>();
-        var dumped = PythonText.JsonDumps(FluxGraph());
+        var dumped = PythonJson.Dumps(FluxGraph());
         Assert.StartsWith(captured.TrimEnd('…'), dumped, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json.Nodes;
+using FluxAspire.ComfySim.Python;
 using FluxAspire.ComfySim.Validation;
 
 namespace FluxAspire.Tests.ComfySim.Validation;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace FluxAspire.ComfySim.Validation;
+namespace FluxAspire.ComfySim.Python;
 
 /// <summary>The Python type a JSON value has after Python's json.loads.</summary>
 public enum PythonKind

@@ -1,4 +1,4 @@
-namespace FluxAspire.ComfySim.Validation;
+namespace FluxAspire.ComfySim.Python;
 
 /// <summary>
 /// An exception as Python would raise it while ComfyUI validates a prompt (KeyError, IndexError, TypeError, …).
