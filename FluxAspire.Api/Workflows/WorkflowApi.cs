@@ -43,6 +43,12 @@ public static class WorkflowApi
         }
 
         var errors = Text2ImgValidator.Validate(request.Input, lists);
+        if (lists is not null && errors.Keys.Any(Text2ImgValidator.IsChoiceField) && await catalog.TryRefreshAsync(cancellationToken) is { } fresh)
+        {
+            // A checkpoint copied in since the lists were read should not be refused.
+            errors = Text2ImgValidator.Validate(request.Input, fresh);
+        }
+
         var id = JobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
