@@ -24,12 +24,12 @@ public static class PromptApi
     }
 
     internal static async Task<Results<Ok<PromptResponse>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
-        PromptRequest request, JobRunner runner, TimeProvider time, CancellationToken cancellationToken)
+        PromptRequest request, SyncJobRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
-        var id = JobRunner.ResolveId(request.Id, errors);
+        var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);

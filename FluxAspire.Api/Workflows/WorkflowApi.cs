@@ -26,7 +26,7 @@ public static class WorkflowApi
     }
 
     internal static async Task<Results<Ok<Text2ImgResponse>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
-        Text2ImgRequest request, JobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        Text2ImgRequest request, SyncJobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
@@ -49,7 +49,7 @@ public static class WorkflowApi
             errors = Text2ImgValidator.Validate(request.Input, fresh);
         }
 
-        var id = JobRunner.ResolveId(request.Id, errors);
+        var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);

@@ -1,13 +1,13 @@
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
-using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace FluxAspire.Api.Jobs;
+namespace FluxAspire.Api.Prompts;
 
 /// <summary>What every synchronous endpoint does after building its graph: run the job, then map its end to HTTP.</summary>
-public sealed class JobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptions)
+public sealed class SyncJobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptions)
 {
     public async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(JobRequest request, CancellationToken cancellationToken)
     {
