@@ -75,4 +75,47 @@ public class ApiFaultTests(SlowApiWithSimulator env) : IClassFixture<SlowApiWith
         var queue = JsonNode.Parse(await _sim.GetStringAsync("/queue"))!;
         Assert.Empty(queue["queue_pending"]!.AsArray());
     }
+
+    [Fact]
+    public async Task A_request_abandoned_while_queued_in_the_API_never_reaches_ComfyUI()
+    {
+        await using var api = await ApiProcess.StartAsync(env.Simulator.BaseAddress,
+            new Dictionary<string, string> { ["Jobs__Prefetch"] = "1", ["Warmup__Enabled"] = "false" });
+        using var http = api.CreateClient();
+        using var stall = await _sim.PostAsJsonAsync("/sim/faults", JsonNode.Parse("""{"stall": {"class_type": "KSampler"}}"""));
+        stall.EnsureSuccessStatusCode();
+        var first = http.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"id": "holds-the-slot", "input": {"prompt": "p", "steps": 2, "width": 256, "height": 256}}"""));
+        await WaitUntilRunningAsync("holds-the-slot");
+
+        using (var impatient = api.CreateClient(TimeSpan.FromMilliseconds(500)))
+        {
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() =>
+                impatient.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"id": "gives-up", "input": {"prompt": "p", "steps": 2, "width": 256, "height": 256}}""")));
+        }
+
+        await Task.Delay(300);
+        await _sim.DeleteAsync("/sim/faults");
+        using var firstResponse = await first;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        await Task.Delay(500);
+
+        var queue = await _sim.GetStringAsync("/queue");
+        Assert.DoesNotContain("gives-up", queue);
+        Assert.Equal("{}", (await _sim.GetStringAsync("/history/gives-up")).Replace(" ", ""));
+    }
+
+    private async Task WaitUntilRunningAsync(string promptId)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if ((await _sim.GetStringAsync("/queue")).Contains(promptId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{promptId} never reached ComfyUI's queue");
+    }
 }
