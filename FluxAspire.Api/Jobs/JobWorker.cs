@@ -110,6 +110,7 @@ public sealed partial class JobWorker(
     {
         var id = job.Id;
         var timeout = options.Value.Timeout;
+        using var activity = JobTelemetry.StartRun(job.Request);
         JobResult? result = null;
         JobFailure? failure;
         try
@@ -134,6 +135,7 @@ public sealed partial class JobWorker(
         if (failure is not null)
         {
             LogFailed(id, failure.Kind, failure.Message);
+            JobTelemetry.Failed(activity, failure);
         }
 
         await store.CompleteAsync(id, result, failure, CancellationToken.None);
