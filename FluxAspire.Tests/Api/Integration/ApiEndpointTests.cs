@@ -132,6 +132,20 @@ public class ApiEndpointTests(ApiWithSimulator env) : IClassFixture<ApiWithSimul
     }
 
     [Fact]
+    public async Task An_unknown_node_class_is_a_400_with_ComfyUIs_error()
+    {
+        var graph = TestGraphs.Flux();
+        graph["40"] = JsonNode.Parse("""{"class_type": "NoSuchNode", "inputs": {}}""");
+
+        var (status, body, _) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph }.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_prompt", (string?)body["comfy_error"]!["type"]);
+        Assert.Equal("Cannot execute because node NoSuchNode does not exist.: Node ID '#40'", (string?)body["detail"]);
+        Assert.Empty(body["node_errors"]!.AsObject());
+    }
+
+    [Fact]
     public async Task Request_validation_names_each_bad_field()
     {
         var (status, body, contentType) = await PostAsync("/workflow/text2img",
