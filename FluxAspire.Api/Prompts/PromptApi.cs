@@ -36,12 +36,12 @@ public static class PromptApi
         }
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        var result = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
-        return result.Result switch
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        if (outcome.Problem is { } problem)
         {
-            Ok<JobResult> ok => TypedResults.Ok(PromptResponse.From(ok.Value!)),
-            ProblemHttpResult problem => problem,
-            _ => throw new UnreachableException(),
-        };
+            return problem;
+        }
+
+        return TypedResults.Ok(PromptResponse.From(outcome.Result!));
     }
 }

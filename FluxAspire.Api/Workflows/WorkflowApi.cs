@@ -62,13 +62,13 @@ public static class WorkflowApi
 
         var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
         var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var result = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
-        return result.Result switch
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        if (outcome.Problem is { } problem)
         {
-            Ok<JobResult> ok => TypedResults.Ok(WithInput(PromptResponse.From(ok.Value!), input)),
-            ProblemHttpResult problem => problem,
-            _ => throw new UnreachableException(),
-        };
+            return problem;
+        }
+
+        return TypedResults.Ok(WithInput(PromptResponse.From(outcome.Result!), input));
     }
 
     private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()
