@@ -19,7 +19,7 @@ internal static class JobTelemetry
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("fluxaspire.job.duration", "s",
         "Time from the request's arrival to the job's end.");
 
-    public static void RecordEnd(JobRequest request, JobFailure? failure, TimeSpan duration)
+    public static void RecordEnd(JobFailure? failure, TimeSpan duration)
     {
         var outcome = new KeyValuePair<string, object?>("outcome", failure?.Kind.ToString() ?? "Succeeded");
         Ended.Add(1, outcome);
