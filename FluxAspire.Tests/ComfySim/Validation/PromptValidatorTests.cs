@@ -119,6 +119,27 @@ public sealed class PromptValidatorTests : IDisposable
         Assert.Equal("image - Invalid image file: made.png", (string?)error["details"]);
     }
 
+    [Theory]
+    [InlineData("LoadImageOutput", "image", "Invalid image file: x.png [output]")]
+    [InlineData("WebcamCapture", "image", "Invalid image file: x.png [output]")]
+    [InlineData("LoadLatent", "latent", "Invalid latent file: x.png [output]")]
+    [InlineData("LoadAudio", "audio", "Invalid audio file: x.png [output]")]
+    [InlineData("LoadVideo", "file", "Invalid video file: x.png [output]")]
+    public void File_loaders_validate_that_their_file_exists(string classType, string input, string message)
+    {
+        var prompt = Prompt("""{"2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}""");
+        prompt["1"] = new JsonObject
+        {
+            ["class_type"] = classType,
+            ["inputs"] = new JsonObject { [input] = "x.png [output]", ["width"] = 0, ["height"] = 0, ["capture_on_queue"] = true },
+        };
+        var errors = _validator.Validate(prompt.DeepClone().AsObject(), null).NodeErrors["1"]!["errors"]!.AsArray();
+        Assert.Equal($"{input} - {message}", (string?)errors.Single()!["details"]);
+
+        TempComfyFolders.Touch(Path.Combine(_temp.Folders.OutputDirectory, "x.png"));
+        Assert.True(_validator.Validate(prompt, null).Ok);
+    }
+
     [Fact]
     public void A_linked_file_input_crashes_the_validator_and_is_reported_by_the_consumer()
     {
