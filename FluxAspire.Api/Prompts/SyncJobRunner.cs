@@ -1,0 +1,48 @@
+using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Errors;
+using FluxAspire.Api.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Prompts;
+
+/// <summary>What every synchronous endpoint does after building its graph: run the job, then map a failure to HTTP.</summary>
+public sealed class SyncJobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptions)
+{
+    /// <summary>The finished job's result, or the problem to answer with.</summary>
+    public readonly record struct Outcome(JobResult? Result, ProblemHttpResult? Problem);
+
+    public async Task<Outcome> RunAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        JobRecord job;
+        try
+        {
+            job = await jobs.RunAsync(request, cancellationToken);
+        }
+        catch (DuplicateJobException duplicate)
+        {
+            return new Outcome(null, ApiProblems.DuplicateId(duplicate.Id));
+        }
+
+        return job.Failure is { } failure
+            ? new Outcome(null, ApiProblems.FromFailure(job.Id, failure, comfyOptions.Value.IncludeTraceback))
+            : new Outcome(job.Result!, null);
+    }
+
+    /// <summary>The request id to use, or a validation error for a bad one.</summary>
+    public static string? ResolveId(string? requested, IDictionary<string, string[]> errors)
+    {
+        if (requested is null)
+        {
+            return RequestIds.New();
+        }
+
+        if (!RequestIds.IsValid(requested))
+        {
+            errors["id"] = [RequestIds.Rule];
+            return null;
+        }
+
+        return requested;
+    }
+}
