@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Delivery;
 
 namespace FluxAspire.Api.Jobs;
 
@@ -11,4 +12,7 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 {
     /// <summary>W3C trace parent of the submitting request, so the job's span joins its trace.</summary>
     public string? TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Id;
+
+    /// <summary>How the result is delivered (webhooks, conversion, uploads); empty for a plain sync request.</summary>
+    public DeliveryOptions Delivery { get; init; } = new();
 }

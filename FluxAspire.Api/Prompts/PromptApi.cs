@@ -37,7 +37,7 @@ public static class PromptApi
         }
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem;

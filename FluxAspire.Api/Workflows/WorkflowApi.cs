@@ -63,7 +63,7 @@ public static class WorkflowApi
 
         var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
         var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem;

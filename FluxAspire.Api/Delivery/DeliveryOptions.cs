@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace FluxAspire.Api.Delivery;
+
+/// <summary>
+/// The recipe's optional envelope fields, shared by POST /prompt and POST /workflow/*: where and how results are
+/// delivered. Kept raw here; each feature (Webhooks/, Outputs/, Uploads/) parses and validates its own field.
+/// </summary>
+public sealed record DeliveryOptions
+{
+    /// <summary>Legacy: one unsigned "output.complete" POST per output file; the request answers 202 at once.</summary>
+    [JsonPropertyName("webhook")]
+    public string? Webhook { get; init; }
+
+    /// <summary>One signed (Standard Webhooks) POST with the whole result; the request answers 202 at once.</summary>
+    [JsonPropertyName("webhook_v2")]
+    public string? WebhookV2 { get; init; }
+
+    /// <summary>{format: "jpeg"|"jpg"|"webp", options}: convert outputs before returning them.</summary>
+    [JsonPropertyName("convert_output")]
+    public JsonObject? ConvertOutput { get; init; }
+
+    /// <summary>{url_prefix, async}: PUT each output to url_prefix/filename; responses then carry URLs.</summary>
+    [JsonPropertyName("http_upload")]
+    public JsonObject? HttpUpload { get; init; }
+}
