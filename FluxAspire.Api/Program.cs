@@ -6,6 +6,7 @@ using FluxAspire.Api.OpenApi;
 using FluxAspire.Api.Outbound;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Readiness;
+using FluxAspire.Api.Webhooks;
 using FluxAspire.Api.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddApiErrors();
 builder.AddComfyClient();
 builder.AddJobs();
 builder.AddOutboundHttp();
+builder.AddResultDelivery();
 builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();
