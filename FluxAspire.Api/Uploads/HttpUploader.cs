@@ -43,7 +43,7 @@ public sealed class HttpUploader(IHttpClientFactory httpClientFactory, ILogger<H
             }
             catch (OutboundUrlRefusedException refused)
             {
-                throw new HttpUploadException(file.Filename, refused.Reason);
+                throw new HttpUploadException(file.Filename, $"refused: {refused.Reason}", refusedByGuard: true);
             }
             catch (HttpRequestException e)
             {
@@ -61,5 +61,11 @@ public sealed class HttpUploader(IHttpClientFactory httpClientFactory, ILogger<H
     }
 }
 
-public sealed class HttpUploadException(string filename, string reason)
-    : Exception($"http_upload of {filename} failed: {reason}");
+public sealed class HttpUploadException(string filename, string reason, bool refusedByGuard = false)
+    : Exception($"http_upload of {filename} failed: {reason}")
+{
+    /// <summary>The URL (or a redirect from it) names an address the SSRF guard refuses: the caller's mistake.</summary>
+    public bool RefusedByGuard { get; } = refusedByGuard;
+
+    public string Reason { get; } = reason;
+}

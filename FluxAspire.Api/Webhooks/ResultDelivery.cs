@@ -66,6 +66,12 @@ public sealed class ResultDelivery(
             var (urls, elapsed) = await uploader.UploadAsync(job.Id, result.Files, upload, cancellationToken);
             return (WithUploadTime(job, result, elapsed), urls, null);
         }
+        catch (HttpUploadException e) when (e.RefusedByGuard)
+        {
+            // A redirect to a refused address only shows when we call: still the caller's bad input, so 400.
+            var invalid = ApiProblems.Validation(new Dictionary<string, string[]> { [$"{HttpUploadRequest.Field}.url_prefix"] = [e.Reason] });
+            return (result, null, TypedResults.Problem(invalid.ProblemDetails));
+        }
         catch (HttpUploadException e)
         {
             return (result, null, TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "http_upload failed",

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace FluxAspire.Tests.Api.Outbound;
 
 /// <summary>One request a <see cref="LocalReceiver"/> got.</summary>
-public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At)
 {
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 
@@ -37,6 +37,29 @@ public sealed class LocalReceiver : IAsyncDisposable
     public Func<int, ReceivedRequest, HttpContext, Task> Respond { get; set; } = (_, _, context) => { context.Response.StatusCode = 200; return Task.CompletedTask; };
 
     private int _count;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReceivedRequest> _all = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int, ReceivedRequest, HttpContext, Task>> _routes = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new();
+
+    /// <summary>Answers requests whose path starts with <paramref name="pathPrefix"/>; n counts requests to that prefix.</summary>
+    public void RespondAt(string pathPrefix, Func<int, ReceivedRequest, HttpContext, Task> respond) => _routes[pathPrefix] = respond;
+
+    /// <summary>Everything received so far under <paramref name="pathPrefix"/>, in arrival order.</summary>
+    public IReadOnlyList<ReceivedRequest> ReceivedAt(string pathPrefix) => _all.Where(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)).ToList();
+
+    /// <summary>Waits until <paramref name="count"/> requests arrived under <paramref name="pathPrefix"/>.</summary>
+    public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(string pathPrefix, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var received = ReceivedAt(pathPrefix);
+            if (received.Count >= count) return received;
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException($"{received.Count} of {count} requests arrived under {pathPrefix}");
+            await Task.Delay(20);
+        }
+    }
 
     public static async Task<LocalReceiver> StartAsync()
     {
@@ -50,9 +73,19 @@ public sealed class LocalReceiver : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-            var request = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray());
-            var n = Interlocked.Increment(ref receiver._count);
-            await receiver.Respond(n, request, context);
+            var request = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray(), DateTimeOffset.UtcNow);
+            var route = receiver._routes.Keys.Where(k => request.Path.StartsWith(k, StringComparison.Ordinal)).MaxBy(k => k.Length);
+            if (route is not null)
+            {
+                var n = receiver._counts.AddOrUpdate(route, 1, (_, c) => c + 1);
+                await receiver._routes[route](n, request, context);
+            }
+            else
+            {
+                await receiver.Respond(Interlocked.Increment(ref receiver._count), request, context);
+            }
+
+            receiver._all.Enqueue(request);
             receiver._received.Writer.TryWrite(request);
         });
         await app.StartAsync();
