@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FluxAspire.Tests.Api.Integration;
+using FluxAspire.Tests.Api.Outbound;
+
+namespace FluxAspire.Tests.Api.Webhooks;
+
+/// <summary>An API with no WEBHOOK_SECRET, sharing nothing with the signed environment.</summary>
+public sealed class UnsignedWebhookEnvironment : IAsyncLifetime
+{
+    public SimulatorProcess Simulator { get; private set; } = null!;
+
+    public ApiProcess Api { get; private set; } = null!;
+
+    public LocalReceiver Receiver { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Receiver = await LocalReceiver.StartAsync();
+        Simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
+        Api = await ApiProcess.StartAsync(Simulator.BaseAddress, new Dictionary<string, string>
+        {
+            ["OutboundUrls__Allow__0"] = Receiver.HostPort,
+            ["WEBHOOK_SECRET"] = "",
+            ["Warmup__Enabled"] = "false",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Api is not null) await Api.DisposeAsync();
+        if (Simulator is not null) await Simulator.DisposeAsync();
+        if (Receiver is not null) await Receiver.DisposeAsync();
+    }
+}
+
+public class UnsignedWebhookTests(UnsignedWebhookEnvironment env) : IClassFixture<UnsignedWebhookEnvironment>
+{
+    [Fact]
+    public async Task Without_a_secret_webhook_v2_is_sent_with_id_and_timestamp_but_no_signature()
+    {
+        using var http = env.Api.CreateClient();
+        var id = $"unsigned-{Guid.NewGuid():N}";
+        using var response = await http.PostAsJsonAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1),
+            ["id"] = id,
+            ["webhook_v2"] = new Uri(env.Receiver.BaseAddress, "/unsigned").ToString(),
+        });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        var hook = (await env.Receiver.WaitForAsync("/unsigned")).Single();
+        Assert.Equal(id, hook.Header("webhook-id"));
+        Assert.NotNull(hook.Header("webhook-timestamp"));
+        Assert.Null(hook.Header("webhook-signature"));
+        Assert.Equal("prompt.complete", (string?)JsonNode.Parse(hook.BodyText)!["type"]);
+        Assert.Contains("WEBHOOK_SECRET is not set: webhook_v2 messages go out without a webhook-signature header", env.Api.Log);
+    }
+}
