@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace FluxAspire.Api.Outbound;
 
 /// <summary>Rules for every URL a request makes us call (webhooks, http_upload, image inputs).</summary>
-public sealed class OutboundUrlsOptions
+public sealed class OutboundUrlsOptions : IValidatableObject
 {
     public const string SectionName = "OutboundUrls";
 
@@ -27,4 +27,18 @@ public sealed class OutboundUrlsOptions
     /// <summary>Largest response body read into memory.</summary>
     [Range(1, long.MaxValue)]
     public long MaxResponseBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>A malformed Allow entry would silently allow nothing; fail at startup instead.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var entry in Allow)
+        {
+            var separator = entry.LastIndexOf(':');
+            var port = separator > 0 && int.TryParse(entry.AsSpan(separator + 1), out var p) ? p : 0;
+            if (port is < 1 or > 65535 || entry[..Math.Max(separator, 0)].Trim('[', ']').Length == 0)
+            {
+                yield return new ValidationResult($"OutboundUrls:Allow entry '{entry}' must be host:port (e.g. 127.0.0.1:9000 or [::1]:9000)", [nameof(Allow)]);
+            }
+        }
+    }
 }

@@ -66,3 +66,21 @@ public class OutboundAddressRulesTests
         Assert.Null(OutboundAddressRules.RefuseHost("example.com"));
     }
 }
+
+public class OutboundUrlsOptionsTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:9000", true)]
+    [InlineData("[::1]:9000", true)]
+    [InlineData("receiver.internal:8080", true)]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("127.0.0.1:0", false)]
+    [InlineData(":9000", false)]
+    [InlineData("host:http", false)]
+    public void Allow_entries_must_be_host_and_port(string entry, bool valid)
+    {
+        var options = new OutboundUrlsOptions { Allow = [entry] };
+        var results = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
+        Assert.Equal(valid, results.Count == 0);
+    }
+}
