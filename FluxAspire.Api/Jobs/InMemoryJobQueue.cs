@@ -9,4 +9,6 @@ public sealed class InMemoryJobQueue : IJobQueue
     public ValueTask EnqueueAsync(string id, CancellationToken cancellationToken) => _ids.Writer.WriteAsync(id, cancellationToken);
 
     public ValueTask<string> DequeueAsync(CancellationToken cancellationToken) => _ids.Reader.ReadAsync(cancellationToken);
+
+    public int Count => _ids.Reader.Count;
 }

@@ -146,7 +146,7 @@ public sealed partial class JobWorker(
     {
         var roundTrip = Stopwatch.StartNew();
         var run = await runner.RunAsync(request.Id, request.Graph, cancellationToken);
-        var files = await outputs.CollectAsync(run.History, cancellationToken);
+        var files = await outputs.CollectAsync(request, run.History, cancellationToken);
         roundTrip.Stop();
 
         var postprocess = Stopwatch.StartNew();

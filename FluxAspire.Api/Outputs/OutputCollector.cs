@@ -1,10 +1,12 @@
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Jobs;
 
 namespace FluxAspire.Api.Outputs;
 
-/// <summary>Fetches a finished prompt's saved files through GET /view, so ComfyUI may run in another container.</summary>
-public sealed class OutputCollector(ComfyClient client)
+/// <summary>Fetches a finished prompt's saved files through GET /view, so ComfyUI may run in another container, and
+/// post-processes them (convert_output) before any delivery path (response, webhook, upload) sees them.</summary>
+public sealed class OutputCollector(ComfyClient client, OutputConverter converter, ExecutionTimes executionTimes)
 {
     /// <summary>Files of type "output" (what SaveImage-like nodes write), in history order. Temp previews are skipped,
     /// as the recipe does.</summary>
@@ -17,5 +19,16 @@ public sealed class OutputCollector(ComfyClient client)
         }
 
         return files;
+    }
+
+    /// <summary>The job's outputs as delivered: collected, then converted when the request asked for it.</summary>
+    public async Task<IReadOnlyList<JobOutputFile>> CollectAsync(JobRequest request, ComfyHistoryEntry history, CancellationToken cancellationToken)
+    {
+        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
+        executionTimes.Record(history);
+        var files = await CollectAsync(history, cancellationToken);
+        return ConvertOutputOptions.Parse(request.Delivery.ConvertOutput, new Dictionary<string, string[]>()) is { } conversion
+            ? files.Select(f => converter.Convert(request.Id, f, conversion)).ToList()
+            : files;
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Outputs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Prompts;
@@ -20,7 +22,8 @@ public static class PromptApi
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithBackpressure();
         return routes;
     }
 
@@ -30,6 +33,7 @@ public static class PromptApi
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
+        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +24,8 @@ public static class WorkflowApi
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithBackpressure();
         return routes;
     }
 
@@ -50,6 +53,7 @@ public static class WorkflowApi
             errors = Text2ImgValidator.Validate(request.Input, fresh);
         }
 
+        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
