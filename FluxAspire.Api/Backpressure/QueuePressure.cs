@@ -44,13 +44,13 @@ public sealed class QueuePressure(IJobQueue queue, ComfyClient client, Execution
         }
 
         var depth = (int)Math.Min(int.MaxValue, queue.Count + inComfy);
-        return new Reading(depth, settings.MaxQueueDepth, EstimateRetryAfter(depth, settings));
+        return new Reading(depth, settings.MaxQueueDepth, EstimateRetryAfter(executionTimes.Average, depth, settings));
     }
 
     /// <summary>A slot frees once (depth - limit + 1) prompts have finished; ComfyUI runs one at a time.</summary>
-    internal TimeSpan EstimateRetryAfter(int depth, BackpressureOptions settings)
+    internal static TimeSpan EstimateRetryAfter(TimeSpan? perPromptLately, int depth, BackpressureOptions settings)
     {
-        var perPrompt = executionTimes.Average ?? settings.AssumedExecutionTime;
+        var perPrompt = perPromptLately ?? settings.AssumedExecutionTime;
         var ahead = Math.Max(1, depth - settings.MaxQueueDepth + 1);
         var seconds = Math.Ceiling(perPrompt.TotalSeconds * ahead);
         return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 600));
