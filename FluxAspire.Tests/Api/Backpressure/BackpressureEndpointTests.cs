@@ -1,40 +1,12 @@
 using System.Text.Json.Nodes;
 using FluxAspire.Tests.Api.Integration;
+using static FluxAspire.Tests.Api.Backpressure.QueueLimitedRequests;
 
 namespace FluxAspire.Tests.Api.Backpressure;
-
-/// <summary>An API limited to one waiting job (the recipe's MAX_QUEUE_DEPTH=1) on a simulator slow enough (100 ms per
-/// step) to keep a job running while the test looks.</summary>
-public sealed class QueueLimitedApi() : ApiWithSimulator(["--step-ms", "100"], new()
-{
-    ["MAX_QUEUE_DEPTH"] = "1",
-    ["Warmup__Steps"] = "1",
-});
 
 public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<QueueLimitedApi>
 {
     private readonly HttpClient _http = env.Api.CreateClient();
-
-    private Task<HttpResponseMessage> PostAsync(string path, JsonObject body) =>
-        _http.PostAsync(path, new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-
-    private static JsonObject Text2Img(int steps) => new() { ["input"] = new JsonObject { ["prompt"] = "p", ["width"] = 256, ["height"] = 256, ["steps"] = steps } };
-
-    private async Task<(HttpStatusCode Status, JsonObject Body)> WaitForReadyAsync(HttpStatusCode wanted)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            using var response = await _http.GetAsync("/ready");
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return (response.StatusCode, body);
-            }
-
-            await Task.Delay(50);
-        }
-    }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response)
     {
@@ -54,21 +26,21 @@ public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<Queu
     [Fact]
     public async Task At_the_limit_ready_is_503_and_new_jobs_get_429_until_the_queue_drains()
     {
-        Assert.Equal(HttpStatusCode.OK, (await WaitForReadyAsync(HttpStatusCode.OK)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _http.WaitForReadyAsync(HttpStatusCode.OK)).Status);
 
-        // 20 steps at 100 ms: about 2 s of running, one job waiting in ComfyUI's queue.
-        var running = PostAsync("/workflow/text2img", Text2Img(steps: 20));
-        var (readyStatus, ready) = await WaitForReadyAsync(HttpStatusCode.ServiceUnavailable);
+        // 20 steps at 100 ms: about 2 s running, so ComfyUI's queue_remaining is 1.
+        var running = _http.PostAsync("/workflow/text2img", Text2Img(steps: 20));
+        var (readyStatus, ready) = await _http.WaitForReadyAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
         Assert.Equal("not ready", (string?)ready["status"]);
         Assert.Equal(["queue is full: 1 jobs waiting, MAX_QUEUE_DEPTH is 1"], ready["reasons"]!.AsArray().Select(r => (string?)r));
 
-        using (var refused = await PostAsync("/workflow/text2img", Text2Img(steps: 1)))
+        using (var refused = await _http.PostAsync("/workflow/text2img", Text2Img(steps: 1)))
         {
             await AssertRefusedAsync(refused);
         }
 
-        using (var refused = await PostAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(steps: 1) }))
+        using (var refused = await _http.PostAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(steps: 1) }))
         {
             await AssertRefusedAsync(refused);
         }
@@ -79,10 +51,10 @@ public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<Queu
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
 
-        var (drainedStatus, drained) = await WaitForReadyAsync(HttpStatusCode.OK);
+        var (drainedStatus, drained) = await _http.WaitForReadyAsync(HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, drainedStatus);
         Assert.Empty(drained["reasons"]!.AsArray());
-        using var accepted = await PostAsync("/workflow/text2img", Text2Img(steps: 1));
+        using var accepted = await _http.PostAsync("/workflow/text2img", Text2Img(steps: 1));
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 

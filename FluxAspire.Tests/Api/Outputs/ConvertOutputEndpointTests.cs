@@ -108,5 +108,6 @@ public class ConvertOutputEndpointTests(ApiWithSimulator env) : IClassFixture<Ap
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(["convert_output"], body["errors"]!.AsObject().Select(p => p.Key));
+        Assert.Equal("must be an object {format, options}", (string?)body["errors"]!["convert_output"]![0]);
     }
 }
