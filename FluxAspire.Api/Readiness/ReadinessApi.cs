@@ -43,7 +43,8 @@ public static class ReadinessApi
             reasons.Add(state.WaitingFor);
         }
 
-        if (await pressure.MeasureAsync(cancellationToken) is { AtLimit: true } queue)
+        // Measured only when otherwise ready: the verdict is 503 already, and a probe must answer within its timeout.
+        if (reasons.Count == 0 && await pressure.MeasureAsync(cancellationToken) is { AtLimit: true } queue)
         {
             reasons.Add(queue.Reason);
         }
