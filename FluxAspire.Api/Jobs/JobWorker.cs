@@ -146,10 +146,11 @@ public sealed partial class JobWorker(
     {
         var roundTrip = Stopwatch.StartNew();
         var run = await runner.RunAsync(request.Id, request.Graph, cancellationToken);
-        var files = await outputs.CollectAsync(request, run.History, cancellationToken);
+        var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
 
         var postprocess = Stopwatch.StartNew();
+        files = outputs.PostProcess(request, run.History, files);
         var now = time.GetUtcNow();
         var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
         var stats = new JobStats(

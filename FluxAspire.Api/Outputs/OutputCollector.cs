@@ -21,12 +21,12 @@ public sealed class OutputCollector(ComfyClient client, OutputConverter converte
         return files;
     }
 
-    /// <summary>The job's outputs as delivered: collected, then converted when the request asked for it.</summary>
-    public async Task<IReadOnlyList<JobOutputFile>> CollectAsync(JobRequest request, ComfyHistoryEntry history, CancellationToken cancellationToken)
+    /// <summary>The job's outputs as delivered (converted when the request asked for it), before any delivery path
+    /// (response, webhook, upload) sees them. Counted as post-processing time, as the recipe counts its conversion.</summary>
+    public IReadOnlyList<JobOutputFile> PostProcess(JobRequest request, ComfyHistoryEntry history, IReadOnlyList<JobOutputFile> files)
     {
         // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
         executionTimes.Record(history);
-        var files = await CollectAsync(history, cancellationToken);
         return ConvertOutputOptions.Parse(request.Delivery.ConvertOutput, new Dictionary<string, string[]>()) is { } conversion
             ? files.Select(f => converter.Convert(request.Id, f, conversion)).ToList()
             : files;
