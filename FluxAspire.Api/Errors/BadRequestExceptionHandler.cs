@@ -60,6 +60,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             "prompt" => "must be an object of node id → {class_type, inputs}",
             "id" => "must be a string",
+            "convert_output" => "must be an object {format, options}",
             _ => "has the wrong type",
         });
     }

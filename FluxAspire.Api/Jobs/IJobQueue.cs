@@ -6,4 +6,7 @@ public interface IJobQueue
     ValueTask EnqueueAsync(string id, CancellationToken cancellationToken);
 
     ValueTask<string> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
+    int Count { get; }
 }

@@ -150,6 +150,7 @@ public sealed partial class JobWorker(
         roundTrip.Stop();
 
         var postprocess = Stopwatch.StartNew();
+        files = outputs.PostProcess(request, run.History, files);
         var now = time.GetUtcNow();
         var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
         var stats = new JobStats(

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +24,8 @@ public static class PromptApi
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithBackpressure();
         return routes;
     }
 
@@ -32,6 +35,7 @@ public static class PromptApi
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
+        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,13 +13,13 @@ public static class ReadinessApi
             .MapGet("/ready", ReadyAsync)
             .WithName("Ready")
             .WithSummary("Readiness")
-            .WithDescription("200 only when ComfyUI answers, the WebSocket to it is up and the warmup graph has run; " +
-                "503 otherwise, with the reasons. For load balancer readiness probes.");
+            .WithDescription("200 only when ComfyUI answers, the WebSocket to it is up, the warmup graph has run " +
+                "and fewer jobs wait than MAX_QUEUE_DEPTH (0 = no limit); 503 otherwise, with the reasons. For load balancer readiness probes.");
         return routes;
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, CancellationToken cancellationToken)
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,6 +41,12 @@ public static class ReadinessApi
         if (!state.IsWarm)
         {
             reasons.Add(state.WaitingFor);
+        }
+
+        // Measured only when otherwise ready: the verdict is 503 already, and a probe must answer within its timeout.
+        if (reasons.Count == 0 && await pressure.MeasureAsync(cancellationToken) is { AtLimit: true } queue)
+        {
+            reasons.Add(queue.Reason);
         }
 
         return reasons.Count == 0

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,7 +26,8 @@ public static class WorkflowApi
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithBackpressure();
         return routes;
     }
 
@@ -52,6 +55,7 @@ public static class WorkflowApi
             errors = Text2ImgValidator.Validate(request.Input, fresh);
         }
 
+        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)
