@@ -1,17 +1,15 @@
-using System.Net.Http.Headers;
+using FluxAspire.Api.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Inputs;
 
 /// <summary>
-/// Downloads an image input URL through the "image-inputs" HttpClient, which carries the outbound SSRF guard
-/// (loopback, private, link-local and metadata addresses refused, redirects re-checked). Adds the input's own limits:
+/// Downloads an image input URL through the shared "outbound" HttpClient, which carries the SSRF guard (loopback,
+/// private, link-local and metadata addresses refused, redirects and DNS answers re-checked). Adds the input's own limits:
 /// an image/* content type, a size cap (checked while reading, not just from Content-Length) and a timeout.
 /// </summary>
 public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options)
 {
-    public const string HttpClientName = "image-inputs";
-
     /// <summary>The image, or the reason it could not be fetched (said to the client, so no internals).</summary>
     public async Task<ImageInputValue> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
@@ -20,7 +18,7 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
         timeout.CancelAfter(settings.FetchTimeout);
         try
         {
-            using var response = await httpClientFactory.CreateClient(HttpClientName)
+            using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName)
                 .GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
@@ -51,10 +49,17 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
         {
             return Refused($"the download took longer than {settings.FetchTimeout.TotalSeconds:0.###} s");
         }
+        catch (OutboundUrlRefusedException refused)
+        {
+            return new ImageInputValue.Refused($"the URL is not allowed: {refused.Reason}");
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is OutboundUrlRefusedException refused)
+        {
+            return new ImageInputValue.Refused($"the URL is not allowed: {refused.Reason}");
+        }
         catch (HttpRequestException ex)
         {
-            // The guard refuses forbidden addresses with an HttpRequestException whose message says why.
-            return Refused(ex.InnerException is UnauthorizedAccessException or InvalidOperationException ? ex.InnerException.Message : ex.Message);
+            return Refused(ex.HttpRequestError == HttpRequestError.Unknown ? ex.Message : ex.HttpRequestError.ToString());
         }
     }
 

@@ -11,8 +11,6 @@ public static class InputsServiceCollectionExtensions
         builder.Services.AddOptions<ImageInputOptions>().BindConfiguration(ImageInputOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ComfyFolderOptions>().BindConfiguration(Comfy.ComfyOptions.SectionName);
         builder.Services.AddExceptionHandler<ImageInputExceptionHandler>();
-        builder.Services.AddHttpClient(ImageUrlFetcher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddSingleton<ImageInputCatalog>();
         builder.Services.AddSingleton<ImageUrlFetcher>();
         builder.Services.AddSingleton<ImageInputs>();
