@@ -8,6 +8,7 @@ using FluxAspire.Api.OpenApi;
 using FluxAspire.Api.Outbound;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Readiness;
+using FluxAspire.Api.Webhooks;
 using FluxAspire.Api.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.AddComfyClient();
 builder.AddJobs();
 builder.AddJobInputs();
 builder.AddOutboundHttp();
+builder.AddResultDelivery();
 builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();

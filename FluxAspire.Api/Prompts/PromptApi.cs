@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Prompts;
@@ -24,25 +26,39 @@ public static class PromptApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<PromptResponse>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
-        PromptRequest request, SyncJobRunner runner, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<PromptResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
+        PromptRequest request, SyncJobRunner runner, ResultDelivery delivery, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
+        await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, cancellationToken);
+        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() };
+        if (ResultDelivery.RunsInBackground(job.Delivery))
+        {
+            var (accepted, refused) = await delivery.AcceptAsync(job, WebhookBodies.Echo(request));
+            return refused is not null ? refused : TypedResults.Accepted((string?)null, accepted);
+        }
+
+        var outcome = await runner.RunAsync(job, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(PromptResponse.From(outcome.Result!));
+        var uploaded = await delivery.UploadIfAskedAsync(job, outcome.Result!, cancellationToken);
+        if (uploaded.Problem is { } uploadProblem)
+        {
+            return uploadProblem;
+        }
+
+        return TypedResults.Ok(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls));
     }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
 using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Workflows;
@@ -26,8 +28,8 @@ public static class WorkflowApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<Text2ImgResponse>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
-        Text2ImgRequest request, SyncJobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<Text2ImgResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
+        Text2ImgRequest request, SyncJobRunner runner, ResultDelivery delivery, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
@@ -51,6 +53,7 @@ public static class WorkflowApi
         }
 
         var id = SyncJobRunner.ResolveId(request.Id, errors);
+        await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
@@ -63,13 +66,26 @@ public static class WorkflowApi
 
         var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
         var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, cancellationToken);
+        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() };
+        if (ResultDelivery.RunsInBackground(job.Delivery))
+        {
+            var (accepted, refused) = await delivery.AcceptAsync(job, WebhookBodies.Echo(request with { Input = input }));
+            return refused is not null ? refused : TypedResults.Accepted((string?)null, accepted);
+        }
+
+        var outcome = await runner.RunAsync(job, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(WithInput(PromptResponse.From(outcome.Result!), input));
+        var uploaded = await delivery.UploadIfAskedAsync(job, outcome.Result!, cancellationToken);
+        if (uploaded.Problem is { } uploadProblem)
+        {
+            return uploadProblem;
+        }
+
+        return TypedResults.Ok(WithInput(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls), input));
     }
 
     private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()
