@@ -57,6 +57,9 @@ public sealed class InputsApiFixture : IAsyncLifetime
                 context.Response.ContentType = "text/plain";
                 await context.Response.WriteAsync("not an image");
                 break;
+            case "/hook":
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                break;
             case "/redirect-to-loopback":
                 context.Response.StatusCode = StatusCodes.Status302Found;
                 context.Response.Headers.Location = "http://127.0.0.1:9/image.png";

@@ -41,6 +41,33 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task An_interrupted_job_with_webhook_v2_gets_202_then_a_prompt_failed_webhook_saying_interrupted()
+    {
+        var id = $"hook-{Guid.NewGuid():N}";
+        var hook = new Uri(fixture.Images.BaseAddress, "/hook").ToString();
+        using var accepted = await _api.PostAsJsonAsync("/prompt", new JsonObject
+        {
+            ["id"] = id,
+            ["prompt"] = InputsGraphs.FluxWithInput(Base64Png, steps: 40),
+            ["webhook_v2"] = hook,
+        });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await WaitUntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(id));
+
+        Assert.Equal(HttpStatusCode.OK, (await InterruptAsync(id)).Status);
+
+        var received = await NextWebhookAsync();
+        var body = JsonNode.Parse(received.BodyText)!;
+        Assert.Equal("prompt.failed", (string?)body["type"]);
+        Assert.Equal(id, (string?)body["id"]);
+        Assert.Equal("Interrupted", (string?)body["title"]);
+        Assert.Equal(true, (bool?)body["interrupted"]);
+        Assert.Equal("running", (string?)body["while"]);
+        Assert.Equal("the job was interrupted by POST /interrupt while running", (string?)body["error"]);
+        Assert.Equal(id, received.Header("webhook-id"));
+    }
+
+    [Fact]
     public async Task A_job_waiting_in_our_queue_is_removed_and_never_reaches_comfyui()
     {
         var running = $"first-{Guid.NewGuid():N}";
@@ -197,6 +224,18 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
             }
 
             await Task.Delay(20);
+        }
+    }
+
+    private async Task<FluxAspire.Tests.Api.Outbound.ReceivedRequest> NextWebhookAsync()
+    {
+        while (true)
+        {
+            var received = await fixture.Images.NextAsync(Soon);
+            if (received.Path == "/hook")
+            {
+                return received;
+            }
         }
     }
 
