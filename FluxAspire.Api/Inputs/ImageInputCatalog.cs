@@ -11,6 +11,9 @@ namespace FluxAspire.Api.Inputs;
 public sealed class ImageInputCatalog(ComfyClient client)
 {
     private static readonly IReadOnlyList<string> KnownImageInput = ["image"];
+
+    // A request never waits long on a schema: with ComfyUI slow or down, only the known loaders are handled.
+    private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(3);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _byClass = new(StringComparer.Ordinal)
     {
         ["LoadImage"] = KnownImageInput,
@@ -25,11 +28,14 @@ public sealed class ImageInputCatalog(ComfyClient client)
         }
 
         JsonObject? info;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LookupTimeout);
         try
         {
-            info = await client.GetObjectInfoAsync(classType, cancellationToken);
+            info = await client.GetObjectInfoAsync(classType, timeout.Token);
         }
-        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return []; // not cached: asked again once ComfyUI answers
         }
