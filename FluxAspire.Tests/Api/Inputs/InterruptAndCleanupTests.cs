@@ -178,6 +178,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
                 }
             }
 
+            Assert.Contains("Cleanup is on: job files are deleted from", fixture.Api.Log);
             // Cleanup runs in the background after each job; it must leave exactly the folders' original files.
             await WaitUntilAsync(() => Task.FromResult(fixture.FilesOnComfyDisk().SetEquals(fixture.InitialFiles)), TimeSpan.FromSeconds(20),
                 () => "left on ComfyUI's disk: " + string.Join(", ", fixture.FilesOnComfyDisk().Except(fixture.InitialFiles)));
