@@ -16,9 +16,12 @@ public static class ApiProblems
     /// <summary>The status codes above, for endpoint descriptions in the OpenAPI document.</summary>
     public const string StatusCodesDescription =
         "Errors are problem details: 400 for a bad request (errors keyed by field, e.g. input.width) or a graph ComfyUI " +
-        "refuses (node_errors); 409 for a reused id; 500 when a node fails while executing (node_id, node_type, " +
+        "refuses (node_errors); 409 for a reused id or a job stopped by POST /interrupt (type " + InterruptedProblemType + "); 500 when a node fails while executing (node_id, node_type, " +
         "exception_type, exception_message); 502 when ComfyUI answers outside its protocol; 503 when ComfyUI is " +
         "unreachable; 504 when the job deadline passes.";
+
+    /// <summary>The problem type of a job stopped by POST /interrupt (status 409).</summary>
+    public const string InterruptedProblemType = "urn:fluxaspire:problem:interrupted";
 
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(
@@ -80,6 +83,12 @@ public static class ApiProblems
 
             case JobFailureKind.DeadlineExceeded:
                 return Problem(StatusCodes.Status504GatewayTimeout, "The job deadline passed", failure.Message, extensions);
+
+            case JobFailureKind.InterruptRequested:
+                extensions["interrupted"] = true;
+                extensions["while"] = ComfyValues.AsString(failure.Details?["while"]);
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Interrupted", detail: failure.Message,
+                    type: InterruptedProblemType, extensions: extensions);
 
             case JobFailureKind.Cancelled:
                 return Problem(StatusCodes.Status409Conflict, "The job was cancelled", failure.Message, extensions);

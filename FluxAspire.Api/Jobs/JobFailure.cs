@@ -29,4 +29,7 @@ public enum JobFailureKind
 
     /// <summary>The caller went away or cancelled.</summary>
     Cancelled,
+
+    /// <summary>A client asked POST /interrupt to stop the job, queued or running.</summary>
+    InterruptRequested,
 }

@@ -19,4 +19,8 @@ public static class JobFailures
         new(JobFailureKind.DeadlineExceeded, $"the job did not finish within its deadline of {timeout.TotalSeconds:0.###} s");
 
     public static JobFailure Cancelled() => new(JobFailureKind.Cancelled, "the job was cancelled");
+
+    public static JobFailure InterruptRequested(JobStatus statusThen) =>
+        new(JobFailureKind.InterruptRequested, $"the job was interrupted by POST /interrupt while {(statusThen == JobStatus.Queued ? "queued" : "running")}",
+            new System.Text.Json.Nodes.JsonObject { ["while"] = statusThen == JobStatus.Queued ? "queued" : "running" });
 }

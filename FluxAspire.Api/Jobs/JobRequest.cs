@@ -15,4 +15,7 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 
     /// <summary>How the result is delivered (webhooks, conversion, uploads); empty for a plain sync request.</summary>
     public DeliveryOptions Delivery { get; init; } = new();
+
+    /// <summary>Inline or downloaded images to upload to ComfyUI when the job starts; the graph already names them.</summary>
+    public IReadOnlyList<Inputs.PendingImageInput> ImageInputs { get; init; } = [];
 }

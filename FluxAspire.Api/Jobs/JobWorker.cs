@@ -15,17 +15,26 @@ public sealed partial class JobWorker(
     IJobStore store,
     ComfyPromptRunner runner,
     OutputCollector outputs,
+    Inputs.ImageInputUploader imageInputs,
+    Cleanup.JobFileCleanup cleanup,
     IOptions<JobsOptions> options,
     TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JobFailure> _cancelReasons = new(StringComparer.Ordinal);
 
-    public bool TryCancelRunning(string id)
+    /// <summary>Stops a job the worker holds; <paramref name="reason"/> becomes its failure (default: cancelled).</summary>
+    public bool TryCancelRunning(string id, JobFailure? reason = null)
     {
         if (!_running.TryGetValue(id, out var cancel))
         {
             return false;
+        }
+
+        if (reason is not null)
+        {
+            _cancelReasons[id] = reason;
         }
 
         try
@@ -82,9 +91,11 @@ public sealed partial class JobWorker(
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
+        JobRecord? job = null;
+        var started = false;
         try
         {
-            if (await store.GetAsync(id, stoppingToken) is not { } job || !await store.TryStartAsync(id, stoppingToken))
+            if ((job = await store.GetAsync(id, stoppingToken)) is null || !(started = await store.TryStartAsync(id, stoppingToken)))
             {
                 return; // cancelled while it waited in our queue
             }
@@ -103,6 +114,11 @@ public sealed partial class JobWorker(
         finally
         {
             _running.TryRemove(id, out _);
+            _cancelReasons.TryRemove(id, out _);
+            if (job is not null)
+            {
+                cleanup.Schedule(job.Request, reachedComfy: started);
+            }
         }
     }
 
@@ -120,7 +136,8 @@ public sealed partial class JobWorker(
         }
         catch (OperationCanceledException)
         {
-            failure = deadlinePassed() ? JobFailures.DeadlineExceeded(timeout) : JobFailures.Cancelled();
+            failure = deadlinePassed() ? JobFailures.DeadlineExceeded(timeout)
+                : _cancelReasons.TryGetValue(id, out var reason) ? reason : JobFailures.Cancelled();
         }
         catch (Exception ex) when (JobFailures.From(ex) is { } known)
         {
@@ -145,7 +162,8 @@ public sealed partial class JobWorker(
     private async Task<JobResult> RunOnComfyAsync(JobRequest request, CancellationToken cancellationToken)
     {
         var roundTrip = Stopwatch.StartNew();
-        var run = await runner.RunAsync(request.Id, request.Graph, cancellationToken);
+        var graph = await imageInputs.UploadAsync(request, cancellationToken);
+        var run = await runner.RunAsync(request.Id, graph, cancellationToken);
         var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
 
