@@ -15,6 +15,7 @@ builder.AddJobs();
 builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();
+builder.AddWorkflows();
 
 var app = builder.Build();
 app.UseExceptionHandler();

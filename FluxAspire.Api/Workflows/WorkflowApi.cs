@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
@@ -7,72 +8,87 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Workflows;
 
+/// <summary>POST /workflow/{route} for every definition in the <see cref="WorkflowLibrary"/> (text2img and img2img
+/// built in).</summary>
 public static class WorkflowApi
 {
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/workflow").WithTags("Workflows");
-        group.MapPost("/text2img", Text2ImgAsync)
-            .WithName("Text2Img")
-            .WithSummary("Text to Image")
-            .WithDescription("Generate an image from a text prompt with FLUX.1-dev (the recipe's graph). Only input.prompt " +
-                "is required; the response echoes the input with every default filled in. " +
-                ApiProblems.StatusCodesDescription)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        foreach (var definition in routes.ServiceProvider.GetRequiredService<WorkflowLibrary>().Definitions)
+        {
+            group.MapPost("/" + definition.Route, (JsonObject body, SyncJobRunner runner, WorkflowChoices choices, TimeProvider time, CancellationToken cancellationToken) =>
+                    RunAsync(definition, body, runner, choices, time, cancellationToken))
+                .WithName(definition.SchemaName)
+                .WithSummary(definition.Summary)
+                .WithDescription(definition.Description + " " + ApiProblems.StatusCodesDescription)
+                .WithMetadata(definition)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status500InternalServerError)
+                .ProducesProblem(StatusCodes.Status502BadGateway)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+                .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        }
+
         return routes;
     }
 
-    internal static async Task<Results<Ok<Text2ImgResponse>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
-        Text2ImgRequest request, SyncJobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<WorkflowResponse>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        WorkflowDefinition definition, JsonObject body, SyncJobRunner runner, WorkflowChoices choices, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
+        var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().ToList();
         // Field ranges are checked even while ComfyUI is down; the choices need its lists.
-        ComfyCatalog.Snapshot? lists = null;
-        string? catalogProblem = null;
+        string? choicesProblem = null;
         try
         {
-            lists = await catalog.GetAsync(cancellationToken);
+            await choices.LoadAsync(sources, cancellationToken);
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
-            catalogProblem = "Could not read ComfyUI's samplers, schedulers and checkpoints: " + ex.Message;
+            choicesProblem = $"Could not read ComfyUI's choices for {string.Join(", ", sources)}: {ex.Message}";
         }
 
-        var errors = Text2ImgValidator.Validate(request.Input, lists);
-        if (lists is not null && errors.Keys.Any(Text2ImgValidator.IsChoiceField) && await catalog.TryRefreshAsync(cancellationToken) is { } fresh)
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var envelope = WorkflowEnvelope.Read(body, errors);
+        var (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
+        if (choicesProblem is null && inputErrors.Keys.Any(k => IsChoiceField(definition, k)) && await choices.TryRefreshAsync(sources, cancellationToken))
         {
             // A checkpoint copied in since the lists were read should not be refused.
-            errors = Text2ImgValidator.Validate(request.Input, fresh);
+            (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
         }
 
-        var id = SyncJobRunner.ResolveId(request.Id, errors);
+        foreach (var (field, messages) in inputErrors)
+        {
+            errors[field] = messages;
+        }
+
+        var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
-        if (catalogProblem is not null)
+        if (choicesProblem is not null)
         {
-            return ApiProblems.ComfyUnavailable(catalogProblem);
+            return ApiProblems.ComfyUnavailable(choicesProblem);
         }
 
-        var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
-        var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, cancellationToken);
+        var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = envelope.Delivery }, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem;
         }
 
-        return TypedResults.Ok(WithInput(PromptResponse.From(outcome.Result!), input));
+        return TypedResults.Ok(WithInput(PromptResponse.From(outcome.Result!), input!));
     }
 
-    private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()
+    private static bool IsChoiceField(WorkflowDefinition definition, string field) =>
+        definition.Parameters.Any(p => p.ChoicesSource is not null && field == $"input.{p.Name}");
+
+    private static WorkflowResponse WithInput(PromptResponse response, JsonObject input) => new()
     {
         Id = response.Id,
         Prompt = response.Prompt,
