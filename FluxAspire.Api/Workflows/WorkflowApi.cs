@@ -38,7 +38,7 @@ public static class WorkflowApi
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
-        var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().ToList();
+        var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().Distinct().ToList();
         // Field ranges are checked even while ComfyUI is down; the choices need its lists.
         string? choicesProblem = null;
         try

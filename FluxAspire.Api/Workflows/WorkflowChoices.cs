@@ -8,7 +8,7 @@ namespace FluxAspire.Api.Workflows;
 /// from /object_info like <see cref="ComfyCatalog"/> and cached; read again on demand (at most every few seconds) so a
 /// checkpoint copied in after start-up is accepted.
 /// </summary>
-public sealed class WorkflowChoices(ComfyClient client, TimeProvider time)
+public sealed partial class WorkflowChoices(ComfyClient client, TimeProvider time, ILogger<WorkflowChoices> logger)
 {
     private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<ComfyChoiceSource, (IReadOnlyList<string> Options, DateTimeOffset LoadedAt)> _cache = new();
@@ -53,8 +53,18 @@ public sealed class WorkflowChoices(ComfyClient client, TimeProvider time)
 
     private async Task ReadAsync(ComfyChoiceSource source, CancellationToken cancellationToken)
     {
-        var info = await client.GetObjectInfoAsync(source.ClassType, cancellationToken)
-            ?? throw new ComfyProtocolException($"ComfyUI has no {source.ClassType} node");
-        _cache[source] = (ComfyCatalog.ComboOptions(info, source.Input), time.GetUtcNow());
+        var info = await client.GetObjectInfoAsync(source.ClassType, cancellationToken);
+        var options = info is null ? [] : ComfyCatalog.ComboOptions(info, source.Input);
+        if (options.Count == 0)
+        {
+            // A definition naming a node or input this ComfyUI lacks: the field goes unchecked here rather than
+            // failing every request; ComfyUI's own validation still answers for the value.
+            LogNoOptions(source.ToString());
+        }
+
+        _cache[source] = (options, time.GetUtcNow());
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Workflow enum source comfy:{Source} has no options in this ComfyUI (no such node or combo input); the field is not checked against a list")]
+    private partial void LogNoOptions(string source);
 }

@@ -12,6 +12,10 @@ public sealed class WorkflowLibrary(IReadOnlyList<WorkflowDefinition> definition
 
     public IReadOnlyList<WorkflowDefinition> Definitions { get; } = definitions;
 
+    /// <summary>Every ComfyUI combo the definitions take their enums from, read at warmup.</summary>
+    public IReadOnlyList<ComfyChoiceSource> ChoiceSources { get; } =
+        definitions.SelectMany(d => d.Parameters).Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().Distinct().ToList();
+
     public static WorkflowLibrary Load(string builtInDirectory, string? customDirectory)
     {
         var byRoute = new Dictionary<string, WorkflowDefinition>(StringComparer.Ordinal);

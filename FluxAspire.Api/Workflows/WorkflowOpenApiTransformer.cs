@@ -17,10 +17,9 @@ internal sealed class WorkflowOpenApiTransformer(WorkflowLibrary library, Workfl
 
     public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
-        var sources = library.Definitions.SelectMany(d => d.Parameters).Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>();
         try
         {
-            await choices.LoadAsync(sources, cancellationToken);
+            await choices.LoadAsync(library.ChoiceSources, cancellationToken);
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
