@@ -66,8 +66,8 @@ public static class WorkflowInputValidator
     /// <summary>The message for a value that is not even of the parameter's type.</summary>
     public static string TypeMessage(WorkflowParameter parameter) => parameter.Type switch
     {
-        WorkflowParameterType.Integer => parameter.HasRange ? $"must be an integer between {Bound(parameter.Min)} and {Bound(parameter.Max)}" : "must be an integer",
-        WorkflowParameterType.Number => parameter.HasRange ? $"must be a number between {Bound(parameter.Min)} and {Bound(parameter.Max)}" : "must be a number",
+        WorkflowParameterType.Integer => "must be an integer" + RangeSuffix(parameter),
+        WorkflowParameterType.Number => "must be a number" + RangeSuffix(parameter),
         WorkflowParameterType.Boolean => "must be true or false",
         WorkflowParameterType.Image => "must be a string: base64 or an http(s) URL",
         _ => "must be a string",
@@ -140,6 +140,14 @@ public static class WorkflowInputValidator
                 return (JsonValue.Create(s), null);
         }
     }
+
+    private static string RangeSuffix(WorkflowParameter parameter) => (parameter.Min, parameter.Max) switch
+    {
+        ({ } min, { } max) => $" between {Bound(min)} and {Bound(max)}",
+        ({ } min, null) => $" of at least {Bound(min)}",
+        (null, { } max) => $" of at most {Bound(max)}",
+        _ => "",
+    };
 
     private static string RangeMessage(WorkflowParameter parameter) => (parameter.Min, parameter.Max) switch
     {

@@ -19,7 +19,4 @@ public sealed record WorkflowParameter(
     decimal? Max,
     string? Description,
     IReadOnlyList<string>? Choices,
-    ComfyChoiceSource? ChoicesSource)
-{
-    public bool HasRange => Min is not null || Max is not null;
-}
+    ComfyChoiceSource? ChoicesSource);

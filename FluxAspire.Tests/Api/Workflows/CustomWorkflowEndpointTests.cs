@@ -47,15 +47,16 @@ public class CustomWorkflowEndpointTests(CustomWorkflowFolder env) : IClassFixtu
     public async Task Each_bad_field_is_named_with_its_rule()
     {
         var (status, body) = await PostAsync("/workflow/flux/portrait",
-            """{"id": 7, "input": {"size": 100, "steps": "many", "negative": 5, "mood": "grim", "sampler_name": "nope"}}""");
+            """{"id": 7, "input": {"size": 100, "steps": "many", "seed": 1.5, "negative": 5, "mood": "grim", "sampler_name": "nope"}}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var errors = body["errors"]!.AsObject();
-        Assert.Equal(["id", "input.mood", "input.negative", "input.prompt", "input.sampler_name", "input.size", "input.steps"], errors.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["id", "input.mood", "input.negative", "input.prompt", "input.sampler_name", "input.seed", "input.size", "input.steps"], errors.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal("must be a string", (string?)errors["id"]![0]);
         Assert.Equal("is required", (string?)errors["input.prompt"]![0]);
         Assert.Equal("must be between 256 and 1024", (string?)errors["input.size"]![0]);
         Assert.Equal("must be an integer between 1 and 8", (string?)errors["input.steps"]![0]);
+        Assert.Equal("must be an integer of at least 0", (string?)errors["input.seed"]![0]);
         Assert.Equal("must be a string", (string?)errors["input.negative"]![0]);
         Assert.Equal("must be one of simple, karras", (string?)errors["input.mood"]![0]);
         Assert.StartsWith("must be one of euler, euler_cfg_pp,", (string?)errors["input.sampler_name"]![0]);

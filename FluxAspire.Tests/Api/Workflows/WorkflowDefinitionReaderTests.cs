@@ -70,6 +70,29 @@ public class WorkflowDefinitionReaderTests
     }
 
     [Fact]
+    public void A_custom_definition_with_a_built_in_route_replaces_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("flux-workflows-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "text2img.json"), Graph().ToJsonString());
+            File.WriteAllText(Path.Combine(folder, "text2img.params.json"), """{"parameters": {"steps": {"to": "3.inputs.steps", "type": "integer", "default": 4}}}""");
+
+            var library = WorkflowLibrary.Load(BuiltInWorkflows.Directory, folder);
+
+            Assert.Equal(["img2img", "text2img"], library.Definitions.Select(d => d.Route));
+            var text2img = library.Definitions[1];
+            Assert.Equal(Path.Combine(folder, "text2img.params.json"), text2img.Source);
+            Assert.Equal(["steps"], text2img.Parameters.Select(p => p.Name));
+            Assert.Equal("Text2img", text2img.SchemaName);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_built_ins_are_text2img_and_img2img()
     {
         var library = WorkflowLibrary.Load(BuiltInWorkflows.Directory, null);
