@@ -26,6 +26,7 @@ builder.AddBackpressure();
 builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();
+builder.AddWorkflows();
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -1,3 +1,4 @@
+using FluxAspire.Api.Workflows;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -22,6 +23,7 @@ public static class ApiDocs
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer<ApiSchemaTransformer>();
+            options.AddDocumentTransformer<WorkflowOpenApiTransformer>();
         });
         return builder;
     }

@@ -14,6 +14,8 @@ namespace FluxAspire.Api.Readiness;
 public sealed partial class WarmupService(
     ComfyClient client,
     ComfyCatalog catalog,
+    WorkflowChoices workflowChoices,
+    WorkflowLibrary workflows,
     JobService jobs,
     ReadinessState state,
     IOptions<WarmupOptions> options,
@@ -69,6 +71,7 @@ public sealed partial class WarmupService(
         try
         {
             await catalog.RefreshAsync(stoppingToken);
+            await workflowChoices.LoadAsync(workflows.ChoiceSources, stoppingToken);
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {

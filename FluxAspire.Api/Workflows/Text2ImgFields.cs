@@ -1,7 +1,8 @@
 namespace FluxAspire.Api.Workflows;
 
-/// <summary>The text2img field ranges and defaults, exactly as the recipe's text2img.ts. One source for validation,
-/// defaults and the OpenAPI schema.</summary>
+/// <summary>The text2img field ranges and defaults, exactly as the recipe's text2img.ts, as typed C#: used by warmup and
+/// the /prompt example. POST /workflow/text2img is served from workflows/text2img.params.json; Text2ImgDefinitionTests
+/// keep the two equal.</summary>
 public static class Text2ImgFields
 {
     public const int MinSize = 256;

@@ -4,7 +4,8 @@ using FluxAspire.Api.Delivery;
 
 namespace FluxAspire.Api.Workflows;
 
-/// <summary>POST /workflow/text2img: the recipe's envelope {input, id?}.</summary>
+/// <summary>The recipe's text2img envelope {input, id?, ...} as a typed record. The endpoint reads envelopes generically
+/// (<see cref="WorkflowEnvelope"/>); this stays the typed reference of the shape and of the type-error messages.</summary>
 public sealed record Text2ImgRequest
 {
     [JsonPropertyName("input")]

@@ -11,69 +11,82 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Workflows;
 
+/// <summary>POST /workflow/{route} for every definition in the <see cref="WorkflowLibrary"/> (text2img and img2img
+/// built in).</summary>
 public static class WorkflowApi
 {
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/workflow").WithTags("Workflows");
-        group.MapPost("/text2img", Text2ImgAsync)
-            .WithName("Text2Img")
-            .WithSummary("Text to Image")
-            .WithDescription("Generate an image from a text prompt with FLUX.1-dev (the recipe's graph). Only input.prompt " +
-                "is required; the response echoes the input with every default filled in. " +
-                ApiProblems.StatusCodesDescription)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
-            .WithBackpressure();
+        foreach (var definition in routes.ServiceProvider.GetRequiredService<WorkflowLibrary>().Definitions)
+        {
+            group.MapPost("/" + definition.Route, (JsonObject body, SyncJobRunner runner, ResultDelivery delivery, WorkflowChoices choices, TimeProvider time, CancellationToken cancellationToken) =>
+                    RunAsync(definition, body, runner, delivery, choices, time, cancellationToken))
+                .WithName(definition.SchemaName)
+                .WithSummary(definition.Summary)
+                .WithDescription(definition.Description + " " + ApiProblems.StatusCodesDescription)
+                .WithMetadata(definition)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status500InternalServerError)
+                .ProducesProblem(StatusCodes.Status502BadGateway)
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+                .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+                .WithBackpressure();
+        }
+
         return routes;
     }
 
-    internal static async Task<Results<Ok<Text2ImgResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
-        Text2ImgRequest request, SyncJobRunner runner, ResultDelivery delivery, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<WorkflowResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        WorkflowDefinition definition, JsonObject body, SyncJobRunner runner, ResultDelivery delivery, WorkflowChoices choices, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
+        var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().Distinct().ToList();
         // Field ranges are checked even while ComfyUI is down; the choices need its lists.
-        ComfyCatalog.Snapshot? lists = null;
-        string? catalogProblem = null;
+        string? choicesProblem = null;
         try
         {
-            lists = await catalog.GetAsync(cancellationToken);
+            await choices.LoadAsync(sources, cancellationToken);
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
-            catalogProblem = "Could not read ComfyUI's samplers, schedulers and checkpoints: " + ex.Message;
+            choicesProblem = $"Could not read ComfyUI's choices for {string.Join(", ", sources)}: {ex.Message}";
         }
 
-        var errors = Text2ImgValidator.Validate(request.Input, lists);
-        if (lists is not null && errors.Keys.Any(Text2ImgValidator.IsChoiceField) && await catalog.TryRefreshAsync(cancellationToken) is { } fresh)
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var envelope = WorkflowEnvelope.Read(body, errors);
+        var (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
+        if (choicesProblem is null && inputErrors.Keys.Any(k => IsChoiceField(definition, k)) && await choices.TryRefreshAsync(sources, cancellationToken))
         {
             // A checkpoint copied in since the lists were read should not be refused.
-            errors = Text2ImgValidator.Validate(request.Input, fresh);
+            (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
         }
 
-        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
-        var id = SyncJobRunner.ResolveId(request.Id, errors);
-        await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
+        foreach (var (field, messages) in inputErrors)
+        {
+            errors[field] = messages;
+        }
+
+        ConvertOutputOptions.Parse(envelope.Delivery.ConvertOutput, errors);
+        var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
+        await delivery.ValidateAsync(envelope.Delivery, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
-        if (catalogProblem is not null)
+        if (choicesProblem is not null)
         {
-            return ApiProblems.ComfyUnavailable(catalogProblem);
+            return ApiProblems.ComfyUnavailable(choicesProblem);
         }
 
-        var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
-        var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() };
+        var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
+        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = envelope.Delivery };
         if (ResultDelivery.RunsInBackground(job.Delivery))
         {
-            var (accepted, refused) = await delivery.AcceptAsync(job, WebhookBodies.Echo(request with { Input = input }));
+            var (accepted, refused) = await delivery.AcceptAsync(job, Echo(envelope, input!));
             return refused is not null ? refused : TypedResults.Accepted((string?)null, accepted);
         }
 
@@ -89,10 +102,25 @@ public static class WorkflowApi
             return uploadProblem;
         }
 
-        return TypedResults.Ok(WithInput(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls), input));
+        return TypedResults.Ok(WithInput(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls), input!));
     }
 
-    private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()
+    /// <summary>The envelope as the client sent it, with the input's defaults filled in (the 202 and webhook echo).</summary>
+    private static JsonObject Echo(WorkflowEnvelope envelope, JsonObject input)
+    {
+        var echo = new JsonObject { ["input"] = input.DeepClone() };
+        if (envelope.Id is not null) echo["id"] = envelope.Id;
+        if (envelope.Delivery.Webhook is not null) echo["webhook"] = envelope.Delivery.Webhook;
+        if (envelope.Delivery.WebhookV2 is not null) echo["webhook_v2"] = envelope.Delivery.WebhookV2;
+        if (envelope.Delivery.ConvertOutput is not null) echo["convert_output"] = envelope.Delivery.ConvertOutput.DeepClone();
+        if (envelope.Delivery.HttpUpload is not null) echo["http_upload"] = envelope.Delivery.HttpUpload.DeepClone();
+        return echo;
+    }
+
+    private static bool IsChoiceField(WorkflowDefinition definition, string field) =>
+        definition.Parameters.Any(p => p.ChoicesSource is not null && field == $"input.{p.Name}");
+
+    private static WorkflowResponse WithInput(PromptResponse response, JsonObject input) => new()
     {
         Id = response.Id,
         Prompt = response.Prompt,
