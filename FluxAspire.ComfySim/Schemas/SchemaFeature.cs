@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FluxAspire.ComfySim.Validation;
 
 namespace FluxAspire.ComfySim.Schemas;
@@ -13,7 +14,9 @@ public static class SchemaFeature
 
     public static IEndpointRouteBuilder MapObjectInfoRoutes(this IEndpointRouteBuilder routes)
     {
-        // TODO(H1): GET object_info, GET object_info/{class}
+        routes.MapGet("object_info", (NodeSchemaCatalog catalog) => ComfyJson.Ok(catalog.ObjectInfo()));
+        routes.MapGet("object_info/{nodeClass}", (string nodeClass, NodeSchemaCatalog catalog) =>
+            ComfyJson.Ok(catalog.ObjectInfo(nodeClass) is { } info ? new JsonObject { [nodeClass] = info } : new JsonObject()));
         return routes;
     }
 }

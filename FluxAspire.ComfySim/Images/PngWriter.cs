@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace FluxAspire.ComfySim.Images;
+
+/// <summary>
+/// Writes an <see cref="RgbCanvas"/> as an 8-bit RGB PNG (colour type 2) with chunks in ComfyUI's (PIL's) order:
+/// IHDR, the tEXt chunks in the given order, IDAT chunks of at most 64 KiB, IEND.
+/// </summary>
+internal static class PngWriter
+{
+    private const int IdatChunkSize = 65536;
+    private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>Encodes the canvas; the canvas's scanlines are filtered in place and must not be drawn on afterwards.</summary>
+    public static byte[] Encode(RgbCanvas canvas, IReadOnlyList<KeyValuePair<string, string>> textChunks, int compressLevel)
+    {
+        ApplySubFilter(canvas);
+        var compressed = new MemoryStream(canvas.Stride * canvas.Height / 16 + 1024);
+        // Our pictures are flat runs after the Sub filter, so run-length matching (zlib's Z_RLE, which ignores the
+        // level apart from 0 = stored) finds nearly everything a hash search would, many times faster.
+        using (var zlib = new ZLibStream(compressed, new ZLibCompressionOptions
+        {
+            CompressionLevel = Math.Clamp(compressLevel, 0, 9),
+            CompressionStrategy = ZLibCompressionStrategy.RunLengthEncoding,
+        }, leaveOpen: true))
+        {
+            zlib.Write(canvas.Scanlines);
+        }
+
+        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+        var output = new MemoryStream(data.Length + 4096);
+        output.Write(Signature);
+
+        Span<byte> header = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, canvas.Width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], canvas.Height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // colour type: RGB
+        header[10] = 0; // deflate
+        header[11] = 0; // adaptive filtering
+        header[12] = 0; // no interlace
+        WriteChunk(output, "IHDR"u8, header);
+
+        foreach (var (keyword, text) in textChunks)
+        {
+            // tEXt is Latin-1: keyword, NUL, text. ComfyUI's JSON is ASCII-escaped, so nothing is lost in practice.
+            var bytes = new byte[Encoding.Latin1.GetByteCount(keyword) + 1 + Encoding.Latin1.GetByteCount(text)];
+            var keywordLength = Encoding.Latin1.GetBytes(keyword, bytes);
+            Encoding.Latin1.GetBytes(text, bytes.AsSpan(keywordLength + 1));
+            WriteChunk(output, "tEXt"u8, bytes);
+        }
+
+        for (var offset = 0; offset < data.Length; offset += IdatChunkSize)
+        {
+            WriteChunk(output, "IDAT"u8, data.Slice(offset, Math.Min(IdatChunkSize, data.Length - offset)));
+        }
+
+        WriteChunk(output, "IEND"u8, []);
+        return output.ToArray();
+    }
+
+    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        output.Write(word);
+        output.Write(type);
+        output.Write(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Compute(type, data));
+        output.Write(word);
+    }
+
+    /// <summary>PNG filter type 1 (Sub) on every row: each byte minus the byte one pixel to its left.</summary>
+    private static void ApplySubFilter(RgbCanvas canvas)
+    {
+        var width = canvas.Width * 3;
+        for (var y = 0; y < canvas.Height; y++)
+        {
+            var scanline = canvas.Scanlines.Slice(y * canvas.Stride, canvas.Stride);
+            scanline[0] = 1;
+            var row = scanline[1..];
+            // Right to left, so every subtraction still reads the unfiltered left neighbour.
+            var i = width - Vector<byte>.Count;
+            ref var start = ref MemoryMarshal.GetReference(row);
+            for (; i >= 3; i -= Vector<byte>.Count)
+            {
+                var current = Vector.LoadUnsafe(ref start, (nuint)i);
+                var left = Vector.LoadUnsafe(ref start, (nuint)(i - 3));
+                (current - left).StoreUnsafe(ref start, (nuint)i);
+            }
+
+            for (var j = Math.Min(i + Vector<byte>.Count, width) - 1; j >= 3; j--)
+            {
+                row[j] -= row[j - 3];
+            }
+        }
+    }
+}
