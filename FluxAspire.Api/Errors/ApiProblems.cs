@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Jobs;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FluxAspire.Api.Errors;
+
+/// <summary>
+/// Every error the API returns, as RFC 7807 problem details. Status codes:
+/// 400 request validation (errors keyed by field path) or ComfyUI's validation (node_errors);
+/// 409 duplicate request id; 500 a node failed or was interrupted while executing (as the recipe, which returns 500);
+/// 502 ComfyUI answered outside the protocol or lost the prompt; 503 ComfyUI unreachable; 504 job deadline passed.
+/// </summary>
+public static class ApiProblems
+{
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(
+            errors,
+            detail: string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")),
+            title: "The request is not valid");
+
+    public static ProblemHttpResult DuplicateId(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Duplicate request id",
+            detail: $"A request with id '{id}' is already running or finished recently; use a new id.");
+
+    public static ProblemHttpResult ComfyUnavailable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "ComfyUI is unavailable", detail: detail);
+
+    public static ProblemHttpResult FromFailure(string jobId, JobFailure failure, bool includeTraceback)
+    {
+        var extensions = new Dictionary<string, object?> { ["id"] = jobId };
+        switch (failure.Kind)
+        {
+            case JobFailureKind.Rejected:
+                var error = failure.Details?["error"] as JsonObject;
+                extensions["comfy_error"] = new JsonObject
+                {
+                    ["type"] = ComfyValues.AsString(error?["type"]),
+                    ["message"] = ComfyValues.AsString(error?["message"]),
+                    ["details"] = ComfyValues.AsString(error?["details"]),
+                };
+                extensions["node_errors"] = NodeErrors(failure.Details?["node_errors"] as JsonObject, includeTraceback);
+                var detail = ComfyValues.AsString(error?["message"]) ?? "Prompt failed validation";
+                var firstNode = NodeErrorLines(failure.Details?["node_errors"] as JsonObject).ToList();
+                return Problem(StatusCodes.Status400BadRequest, "ComfyUI rejected the prompt",
+                    firstNode.Count > 0 ? $"{detail}: {string.Join("; ", firstNode)}" : detail, extensions);
+
+            case JobFailureKind.ExecutionFailed:
+                var data = failure.Details ?? [];
+                extensions["node_id"] = ComfyValues.AsString(data["node_id"]);
+                extensions["node_type"] = ComfyValues.AsString(data["node_type"]);
+                extensions["exception_type"] = ComfyValues.AsString(data["exception_type"]);
+                extensions["exception_message"] = ComfyValues.AsString(data["exception_message"])?.TrimEnd();
+                if (includeTraceback)
+                {
+                    extensions["traceback"] = data["traceback"]?.DeepClone();
+                }
+
+                return Problem(StatusCodes.Status500InternalServerError, "ComfyUI failed to execute the prompt", failure.Message, extensions);
+
+            case JobFailureKind.Interrupted:
+                extensions["node_id"] = ComfyValues.AsString(failure.Details?["node_id"]);
+                extensions["node_type"] = ComfyValues.AsString(failure.Details?["node_type"]);
+                return Problem(StatusCodes.Status500InternalServerError, "ComfyUI interrupted the prompt", failure.Message, extensions);
+
+            case JobFailureKind.Unavailable:
+                return Problem(StatusCodes.Status503ServiceUnavailable, "ComfyUI is unavailable", failure.Message, extensions);
+
+            case JobFailureKind.DeadlineExceeded:
+                return Problem(StatusCodes.Status504GatewayTimeout, "The job deadline passed", failure.Message, extensions);
+
+            case JobFailureKind.Cancelled:
+                return Problem(StatusCodes.Status409Conflict, "The job was cancelled", failure.Message, extensions);
+
+            default:
+                return Problem(StatusCodes.Status502BadGateway, "ComfyUI answered unexpectedly", failure.Message, extensions);
+        }
+    }
+
+    /// <summary>ComfyUI's node_errors, trimmed to what a caller can act on: per node its class, inputs and messages.</summary>
+    internal static JsonObject NodeErrors(JsonObject? nodeErrors, bool includeTraceback)
+    {
+        var result = new JsonObject();
+        foreach (var (nodeId, node) in nodeErrors ?? [])
+        {
+            var errors = new JsonArray();
+            foreach (var error in (node?["errors"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var extra = error["extra_info"] as JsonObject;
+                var item = new JsonObject
+                {
+                    ["type"] = ComfyValues.AsString(error["type"]),
+                    ["message"] = ComfyValues.AsString(error["message"]),
+                    ["details"] = ComfyValues.AsString(error["details"]),
+                    ["input_name"] = ComfyValues.AsString(extra?["input_name"]),
+                };
+                if (extra?["received_value"] is { } received)
+                {
+                    item["received_value"] = received.DeepClone();
+                }
+
+                if (includeTraceback && extra?["traceback"] is { } traceback)
+                {
+                    item["traceback"] = traceback.DeepClone();
+                }
+
+                errors.Add(item);
+            }
+
+            result[nodeId] = new JsonObject
+            {
+                ["class_type"] = ComfyValues.AsString(node?["class_type"]),
+                ["errors"] = errors,
+                ["dependent_outputs"] = node?["dependent_outputs"]?.DeepClone() ?? new JsonArray(),
+            };
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<string> NodeErrorLines(JsonObject? nodeErrors)
+    {
+        foreach (var (nodeId, node) in nodeErrors ?? [])
+        {
+            foreach (var error in (node?["errors"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                yield return $"node {nodeId} ({ComfyValues.AsString(node?["class_type"])}): {ComfyValues.AsString(error["message"])}: {ComfyValues.AsString(error["details"])}";
+            }
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, Dictionary<string, object?> extensions) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Jobs;
+
+/// <summary>Jobs in this process's memory; finished jobs are dropped after <see cref="JobsOptions.Retention"/>.</summary>
+public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider time) : IJobStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
+
+    public ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobs.TryAdd(job.Id, new Entry(job)));
+
+    public ValueTask<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) ? entry.Record : null);
+
+    public ValueTask<bool> TryStartAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (entry)
+        {
+            if (entry.Record.Status != JobStatus.Queued)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            entry.Record = entry.Record with { Status = JobStatus.Running };
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public ValueTask CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        JobRecord final;
+        lock (entry)
+        {
+            if (entry.Record.IsFinished)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            final = entry.Record = entry.Record with
+            {
+                Status = failure is null ? JobStatus.Succeeded : JobStatus.Failed,
+                Result = failure is null ? result : null,
+                Failure = failure,
+            };
+        }
+
+        entry.Ended.TrySetResult(final);
+        _ = ForgetLaterAsync(id, entry);
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
+        _jobs.TryGetValue(id, out var entry)
+            ? await entry.Ended.Task.WaitAsync(cancellationToken)
+            : throw new KeyNotFoundException($"no job '{id}'");
+
+    private async Task ForgetLaterAsync(string id, Entry entry)
+    {
+        await Task.Delay(options.Value.Retention, time);
+        _jobs.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+    }
+
+    private sealed class Entry(JobRecord record)
+    {
+        public JobRecord Record { get; set; } = record;
+
+        public TaskCompletionSource<JobRecord> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,22 @@
+using FluxAspire.Api.Comfy;
+
+namespace FluxAspire.Api.Jobs;
+
+/// <summary>Turns what went wrong while running a job into a <see cref="JobFailure"/>.</summary>
+public static class JobFailures
+{
+    public static JobFailure? From(Exception exception) => exception switch
+    {
+        ComfyPromptRejectedException rejected => new JobFailure(JobFailureKind.Rejected, rejected.Message, rejected.Body),
+        ComfyExecutionException failed => new JobFailure(JobFailureKind.ExecutionFailed, failed.Message, failed.Error),
+        ComfyInterruptedException interrupted => new JobFailure(JobFailureKind.Interrupted, interrupted.Message, interrupted.Interruption),
+        ComfyUnavailableException unavailable => new JobFailure(JobFailureKind.Unavailable, unavailable.Message),
+        ComfyProtocolException protocol => new JobFailure(JobFailureKind.BadGateway, protocol.Message),
+        _ => null,
+    };
+
+    public static JobFailure DeadlineExceeded(TimeSpan timeout) =>
+        new(JobFailureKind.DeadlineExceeded, $"the job did not finish within its deadline of {timeout.TotalSeconds:0.###} s");
+
+    public static JobFailure Cancelled() => new(JobFailureKind.Cancelled, "the job was cancelled");
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace FluxAspire.Api.Jobs;
+
+/// <summary>A finished job: the graph that ran, its output files (fetched through /view) and timings.</summary>
+public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats);
+
+public sealed record JobOutputFile(string NodeId, string Filename, byte[] Content);
+
+/// <summary>Timings in the recipe's terms (see the salad contract's "stats").</summary>
+/// <param name="ComfyStart">ComfyUI's execution_start, epoch ms.</param>
+/// <param name="ComfyEnd">ComfyUI's execution_success, epoch ms.</param>
+/// <param name="NodeStarts">Node id → epoch ms when ComfyUI started it (from "executing" messages; empty if the socket missed them).</param>
+public sealed record JobStats(
+    long ComfyStart,
+    long ComfyEnd,
+    IReadOnlyDictionary<string, long> NodeStarts,
+    TimeSpan Preprocess,
+    TimeSpan ComfyRoundTrip,
+    TimeSpan Postprocess,
+    TimeSpan Upload,
+    TimeSpan Total);

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Jobs;
+
+/// <summary>The one way into the pipeline: submit a job, wait for it, cancel it. A synchronous endpoint is
+/// <see cref="RunAsync"/>: submit, then wait.</summary>
+public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worker, IOptions<JobsOptions> options, TimeProvider time)
+{
+    /// <summary>Stores and queues a job. Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
+    public async Task<JobRecord> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var job = new JobRecord(request, request.ReceivedAt + options.Value.Timeout);
+        if (!await store.TryAddAsync(job, cancellationToken))
+        {
+            throw new DuplicateJobException(request.Id);
+        }
+
+        await queue.EnqueueAsync(request.Id, cancellationToken);
+        return job;
+    }
+
+    /// <summary>Submits and waits for the end. If the caller goes away first, the job is cancelled.</summary>
+    public async Task<JobRecord> RunAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var job = await SubmitAsync(request, CancellationToken.None);
+        try
+        {
+            // The worker ends every job by its deadline; the extra margin only guards against a bug there.
+            using var safety = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            safety.CancelAfter(job.Deadline - time.GetUtcNow() + TimeSpan.FromSeconds(10));
+            try
+            {
+                return await store.WaitForEndAsync(job.Id, safety.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await store.CompleteAsync(job.Id, null, JobFailures.DeadlineExceeded(options.Value.Timeout), CancellationToken.None);
+                return (await store.GetAsync(job.Id, CancellationToken.None))!;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await CancelAsync(job.Id);
+            throw;
+        }
+    }
+
+    /// <summary>Cancels a job: a queued one never reaches ComfyUI, a running one is removed or interrupted there.</summary>
+    public async Task CancelAsync(string id)
+    {
+        if (await store.GetAsync(id, CancellationToken.None) is not { IsFinished: false } job)
+        {
+            return;
+        }
+
+        if (job.Status == JobStatus.Queued)
+        {
+            await store.CompleteAsync(id, null, JobFailures.Cancelled(), CancellationToken.None);
+        }
+
+        worker.TryCancelRunning(id);
+    }
+}

@@ -1,0 +1,9 @@
+namespace FluxAspire.Api.Jobs;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}

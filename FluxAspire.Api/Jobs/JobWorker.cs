@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Outputs;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Jobs;
+
+/// <summary>
+/// Takes jobs from the queue and runs them on ComfyUI, at most <see cref="JobsOptions.Prefetch"/> at once: enough to
+/// keep the GPU busy, while the rest wait in our queue where they can be cancelled. Every job ends by its deadline.
+/// </summary>
+public sealed partial class JobWorker(
+    IJobQueue queue,
+    IJobStore store,
+    ComfyPromptRunner runner,
+    OutputCollector outputs,
+    IOptions<JobsOptions> options,
+    TimeProvider time,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+
+    public bool TryCancelRunning(string id)
+    {
+        if (!_running.TryGetValue(id, out var cancel))
+        {
+            return false;
+        }
+
+        try
+        {
+            cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var slots = new SemaphoreSlim(options.Value.Prefetch);
+        var inFlight = new ConcurrentDictionary<Task, bool>();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stoppingToken);
+                string id;
+                try
+                {
+                    id = await queue.DequeueAsync(stoppingToken);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
+
+                var task = RunOneAsync(id, stoppingToken);
+                inFlight.TryAdd(task, true);
+                _ = task.ContinueWith(t =>
+                {
+                    inFlight.TryRemove(t, out _);
+                    slots.Release();
+                }, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(inFlight.Keys);
+    }
+
+    private async Task RunOneAsync(string id, CancellationToken stoppingToken)
+    {
+        if (await store.GetAsync(id, stoppingToken) is not { } job || !await store.TryStartAsync(id, stoppingToken))
+        {
+            return; // cancelled while it waited in our queue
+        }
+
+        var timeout = options.Value.Timeout;
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var remaining = job.Deadline - time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            await store.CompleteAsync(id, null, JobFailures.DeadlineExceeded(timeout), CancellationToken.None);
+            return;
+        }
+
+        cancel.CancelAfter(remaining);
+        _running[id] = cancel;
+        JobResult? result = null;
+        JobFailure? failure;
+        try
+        {
+            result = await RunOnComfyAsync(job.Request, cancel.Token);
+            failure = null;
+        }
+        catch (OperationCanceledException)
+        {
+            failure = time.GetUtcNow() >= job.Deadline ? JobFailures.DeadlineExceeded(timeout) : JobFailures.Cancelled();
+        }
+        catch (Exception ex) when (JobFailures.From(ex) is { } known)
+        {
+            failure = known;
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(ex, id);
+            failure = new JobFailure(JobFailureKind.BadGateway, "unexpected error while running the job");
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+        }
+
+        if (failure is not null)
+        {
+            LogFailed(id, failure.Kind, failure.Message);
+        }
+
+        await store.CompleteAsync(id, result, failure, CancellationToken.None);
+    }
+
+    private async Task<JobResult> RunOnComfyAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var roundTrip = Stopwatch.StartNew();
+        var run = await runner.RunAsync(request.Id, request.Graph, cancellationToken);
+        var files = await outputs.CollectAsync(run.History, cancellationToken);
+        roundTrip.Stop();
+
+        var postprocess = Stopwatch.StartNew();
+        var now = time.GetUtcNow();
+        var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
+        var stats = new JobStats(
+            start,
+            run.Timeline.End ?? start,
+            run.Timeline.NodeStarts,
+            request.PreprocessTime,
+            roundTrip.Elapsed,
+            postprocess.Elapsed,
+            TimeSpan.Zero,
+            now - request.ReceivedAt);
+        return new JobResult(request.Id, request.Graph, files, stats);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
+    private partial void LogFailed(string jobId, JobFailureKind kind, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string jobId);
+}

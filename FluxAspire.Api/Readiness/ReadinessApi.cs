@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+using FluxAspire.Api.Comfy;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FluxAspire.Api.Readiness;
+
+public static class ReadinessApi
+{
+    public static IEndpointRouteBuilder MapReadinessApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/").WithTags("Health")
+            .MapGet("/ready", ReadyAsync)
+            .WithName("Ready")
+            .WithSummary("Readiness")
+            .WithDescription("200 only when ComfyUI answers, the WebSocket to it is up and the warmup graph has run; " +
+                "503 otherwise, with the reasons. For load balancer readiness probes.");
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            await client.GetQueueRemainingAsync(probe.Token);
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException or OperationCanceledException)
+        {
+            reasons.Add("ComfyUI is not answering");
+        }
+
+        if (!socket.IsConnected)
+        {
+            reasons.Add("websocket disconnected");
+        }
+
+        if (!state.IsWarm)
+        {
+            reasons.Add(state.WaitingFor);
+        }
+
+        return reasons.Count == 0
+            ? TypedResults.Ok(new ReadinessReport("ready", []))
+            : TypedResults.Json(new ReadinessReport("not ready", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}
+
+public sealed record ReadinessReport(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons);

@@ -1,0 +1,16 @@
+namespace FluxAspire.Api.Readiness;
+
+/// <summary>Whether warmup has run, and if not, why.</summary>
+public sealed class ReadinessState
+{
+    private volatile bool _warm;
+    private volatile string _waitingFor = "warmup has not run yet";
+
+    public bool IsWarm => _warm;
+
+    public string WaitingFor => _waitingFor;
+
+    public void MarkWarm() => _warm = true;
+
+    public void Waiting(string reason) => _waitingFor = reason;
+}

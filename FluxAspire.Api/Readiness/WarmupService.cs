@@ -1,0 +1,95 @@
+using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Workflows;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Readiness;
+
+/// <summary>
+/// Once ComfyUI answers: reads its catalog (samplers, schedulers, checkpoints), then runs the recipe's FLUX graph at a
+/// small step count through the normal job pipeline, so the model is loaded before /ready reports ready. Retries until
+/// both succeed.
+/// </summary>
+public sealed partial class WarmupService(
+    ComfyCatalog catalog,
+    JobService jobs,
+    ReadinessState state,
+    IOptions<WarmupOptions> options,
+    TimeProvider time,
+    ILogger<WarmupService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await TryWarmAsync(settings, stoppingToken))
+                {
+                    state.MarkWarm();
+                    LogWarm();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(settings.RetryDelay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> TryWarmAsync(WarmupOptions settings, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await catalog.RefreshAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
+        {
+            state.Waiting("ComfyUI is not answering: " + ex.Message);
+            return false;
+        }
+
+        if (!settings.Enabled)
+        {
+            return true;
+        }
+
+        state.Waiting("warmup is running");
+        var input = Text2ImgFields.WithDefaults(new Text2ImgInput
+        {
+            Prompt = settings.Prompt,
+            Width = settings.Width,
+            Height = settings.Height,
+            Seed = settings.Seed,
+            Steps = settings.Steps,
+            Checkpoint = settings.Checkpoint,
+        }, () => settings.Seed);
+        var id = $"warmup-{Guid.NewGuid():N}";
+        var job = await jobs.RunAsync(new JobRequest(id, FluxGraph.Build(input, $"{id}_ComfyUI"), time.GetUtcNow(), TimeSpan.Zero), stoppingToken);
+        if (job.Failure is { } failure)
+        {
+            state.Waiting($"warmup failed ({failure.Kind}): {failure.Message}");
+            LogWarmupFailed(failure.Kind, failure.Message);
+            return false;
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Warmup done; the API is ready")]
+    private partial void LogWarm();
+
+    [LoggerMessage(LogLevel.Warning, "Warmup failed ({Kind}): {Reason}; retrying")]
+    private partial void LogWarmupFailed(JobFailureKind kind, string reason);
+}

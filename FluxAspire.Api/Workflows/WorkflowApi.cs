@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Errors;
+using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Prompts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FluxAspire.Api.Workflows;
+
+public static class WorkflowApi
+{
+    public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/workflow").WithTags("Workflows");
+        group.MapPost("/text2img", Text2ImgAsync)
+            .WithName("Text2Img")
+            .WithSummary("Text to Image")
+            .WithDescription("Generate an image from a text prompt with FLUX.1-dev (the recipe's graph). Only input.prompt " +
+                "is required; the response echoes the input with every default filled in.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+        return routes;
+    }
+
+    internal static async Task<Results<Ok<Text2ImgResponse>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
+        Text2ImgRequest request, JobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var receivedAt = time.GetUtcNow();
+        var preprocess = Stopwatch.StartNew();
+        ComfyCatalog.Snapshot lists;
+        try
+        {
+            lists = await catalog.GetAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
+        {
+            return ApiProblems.ComfyUnavailable("Could not read ComfyUI's samplers, schedulers and checkpoints: " + ex.Message);
+        }
+
+        var errors = Text2ImgValidator.Validate(request.Input, lists);
+        var id = JobRunner.ResolveId(request.Id, errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
+        var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
+        var result = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        return result.Result switch
+        {
+            Ok<JobResult> ok => TypedResults.Ok(WithInput(PromptResponse.From(ok.Value!), input)),
+            ProblemHttpResult problem => problem,
+            _ => throw new UnreachableException(),
+        };
+    }
+
+    private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()
+    {
+        Id = response.Id,
+        Prompt = response.Prompt,
+        Images = response.Images,
+        Filenames = response.Filenames,
+        Stats = response.Stats,
+        Input = input,
+    };
+}
