@@ -14,7 +14,9 @@ public static class FilesFeature
 
     public static IEndpointRouteBuilder MapFileRoutes(this IEndpointRouteBuilder routes)
     {
-        // TODO(H3): GET view, POST upload/image, POST upload/mask
+        routes.MapGet("view", ViewEndpoint.Handle);
+        routes.MapPost("upload/image", UploadEndpoints.UploadImage);
+        routes.MapPost("upload/mask", UploadEndpoints.UploadMask);
         return routes;
     }
 }

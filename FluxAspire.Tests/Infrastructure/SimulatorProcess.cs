@@ -96,11 +96,9 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
             try
             {
+                // Any HTTP answer means Kestrel is serving; the status does not matter (GET /prompt may not be mapped yet).
                 using var response = await http.GetAsync("/prompt");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

@@ -28,6 +28,15 @@ public class ImageRendererTests
         Assert.Equal(("IEND", 0), (chunks[^1].Type, chunks[^1].Data.Length));
     }
 
+    [Fact]
+    public void Chunk_order_starts_like_the_captured_ComfyUI_png()
+    {
+        var captured = Captures.Get("png_chunks")["chunk_order"]!.AsArray().Select(n => (string)n!).ToList();
+        var ours = PngChunks.Read(_renderer.RenderPng(Fox(), 0, ComfyChunks, 4)).Select(c => c.Type).ToList();
+        Assert.Equal(captured.Take(4), ours.Take(4));
+        Assert.Equal(captured.Distinct(), ours.SkipLast(1).Distinct()); // the capture stops before IEND
+    }
+
     [Theory]
     [InlineData(1024, 1024)]
     [InlineData(768, 512)]
