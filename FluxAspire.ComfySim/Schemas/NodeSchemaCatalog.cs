@@ -23,6 +23,9 @@ public sealed class NodeSchemaCatalog(ComfyFolders folders)
     public static IReadOnlyList<JsonNode>? OutputTypesOf(string classType) =>
         Data.Value.Classes.TryGetValue(classType, out var entry) ? entry.OutputTypeNodes : null;
 
+    /// <summary>The schema with folder-backed combos as captured (not read from disk): for name, outputs and output flag.</summary>
+    internal static NodeSchema? FindCached(string classType) => Data.Value.Classes.TryGetValue(classType, out var entry) ? entry.Schema : null;
+
     /// <summary>
     /// The schema of a class, or null when ComfyUI has no such node. Only this class's folder-backed combos read the
     /// disk; everything else is cached. The returned nodes are shared: read them, never change them.

@@ -18,6 +18,7 @@ public sealed record CustomValidator(string FunctionName, string InputName, stri
         ["LoadImage"] = new("LoadImage.VALIDATE_INPUTS", "image", "image"),
         ["LoadImageMask"] = new("LoadImageMask.VALIDATE_INPUTS", "image", "image"),
         ["LoadImageOutput"] = new("LoadImage.VALIDATE_INPUTS", "image", "image"), // inherited from LoadImage
+        ["WebcamCapture"] = new("LoadImage.VALIDATE_INPUTS", "image", "image"), // inherited from LoadImage
         ["LoadLatent"] = new("LoadLatent.VALIDATE_INPUTS", "latent", "latent"),
         ["LoadAudio"] = new("LoadAudio.VALIDATE_INPUTS", "audio", "audio"),
         ["LoadVideo"] = new("LoadVideo.validate_inputs", "file", "video"),

@@ -35,7 +35,7 @@ public sealed class PromptValidator(NodeSchemaCatalog catalog)
             }
 
             var classType = nodeObject["class_type"];
-            var schema = PythonValues.KindOf(classType) == PythonKind.Str ? _catalog.Find(classType!.GetValue<string>()) : null;
+            var schema = PythonValues.KindOf(classType) == PythonKind.Str ? NodeSchemaCatalog.FindCached(classType!.GetValue<string>()) : null;
             if (schema is null)
             {
                 return Rejected(Error("invalid_prompt", $"Cannot execute because node {PythonValues.ToStr(classType)} does not exist.", $"Node ID '#{id}'"));

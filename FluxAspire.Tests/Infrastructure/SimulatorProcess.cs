@@ -96,7 +96,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
             try
             {
-                // Any HTTP answer means Kestrel is serving; the status does not matter (GET /prompt may not be mapped yet).
+                // Any HTTP answer means Kestrel listens with every route mapped (routes are mapped before it starts).
                 using var response = await http.GetAsync("/prompt");
                 return;
             }
