@@ -40,17 +40,17 @@ public sealed class PromptQueue(WebSocketHub hub, PromptHistory history)
         {
             lock (_lock)
             {
+                if (_unloadModels || _freeMemory)
+                {
+                    return null; // /free while idle applies at once, before the next prompt starts
+                }
+
                 if (_heap.Count > 0)
                 {
                     var item = PythonHeap.Pop(_heap);
                     _running.Add(item);
                     BroadcastStatus();
                     return item;
-                }
-
-                if (_unloadModels || _freeMemory)
-                {
-                    return null; // let the worker apply the flags while idle
                 }
             }
 
