@@ -19,14 +19,15 @@ public sealed record ComfyMessage(string Type, JsonObject Data, DateTimeOffset R
     {
         try
         {
-            if (ComfyJson.Parse(text) is not JsonObject root || ComfyValues.AsString(root["type"]) is not { } type)
+            if (ComfyJson.Parse(text) is not JsonObject root ||
+                root["type"] is not JsonValue typeValue || typeValue.GetValueKind() != System.Text.Json.JsonValueKind.String)
             {
                 return null;
             }
 
             var data = root["data"] as JsonObject ?? [];
             root.Remove("data");
-            return new ComfyMessage(type, data, receivedAt);
+            return new ComfyMessage(typeValue.GetValue<string>(), data, receivedAt);
         }
         catch (System.Text.Json.JsonException)
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Routing;
 
 namespace FluxAspire.Api.Errors;
@@ -10,6 +11,8 @@ public static class ErrorsServiceCollectionExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Numbers must be JSON numbers ("width": "512" is a 400), as the recipe's zod schema has it.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         return builder;
     }
 }

@@ -14,12 +14,8 @@ internal sealed class RequestSchemaTransformer(ComfyCatalog catalog) : IOpenApiS
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        // Also called where the type is a property (Text2ImgRequest.input): that is where its component schema is made.
         var type = context.JsonTypeInfo.Type;
-        if (context.JsonPropertyInfo is not null)
-        {
-            return Task.CompletedTask;
-        }
-
         if (type == typeof(Text2ImgInput))
         {
             DescribeText2ImgInput(schema);
@@ -35,7 +31,8 @@ internal sealed class RequestSchemaTransformer(ComfyCatalog catalog) : IOpenApiS
             schema.Examples = [new JsonObject
             {
                 ["id"] = "my-request-0001",
-                ["prompt"] = FluxGraph.Build(Text2ImgFields.WithDefaults(new Text2ImgInput { Prompt = "A beautiful sunset over the ocean" }, () => 42)),
+                // Re-parsed: the OpenAPI writer cannot write the ulong seed a built graph holds.
+                ["prompt"] = JsonNode.Parse(FluxGraph.Build(Text2ImgFields.WithDefaults(new Text2ImgInput { Prompt = "A beautiful sunset over the ocean" }, () => 42)).ToJsonString()),
             }];
         }
 

@@ -56,7 +56,7 @@ public sealed partial class WarmupService(
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
-            state.Waiting("ComfyUI is not answering: " + ex.Message);
+            state.Waiting("warmup is waiting for ComfyUI");
             return false;
         }
 

@@ -30,14 +30,16 @@ public static class WorkflowApi
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
-        ComfyCatalog.Snapshot lists;
+        // Field ranges are checked even while ComfyUI is down; the choices need its lists.
+        ComfyCatalog.Snapshot? lists = null;
+        string? catalogProblem = null;
         try
         {
             lists = await catalog.GetAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
-            return ApiProblems.ComfyUnavailable("Could not read ComfyUI's samplers, schedulers and checkpoints: " + ex.Message);
+            catalogProblem = "Could not read ComfyUI's samplers, schedulers and checkpoints: " + ex.Message;
         }
 
         var errors = Text2ImgValidator.Validate(request.Input, lists);
@@ -45,6 +47,11 @@ public static class WorkflowApi
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
+        }
+
+        if (catalogProblem is not null)
+        {
+            return ApiProblems.ComfyUnavailable(catalogProblem);
         }
 
         var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
