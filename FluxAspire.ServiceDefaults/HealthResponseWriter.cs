@@ -8,8 +8,9 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Writes a health report as the recipe's API does: <c>{"status":"healthy","version":"…"}</c>.</summary>
 internal static class HealthResponseWriter
 {
+    // The informational version without its "+<commit>" build metadata, e.g. "1.0.0".
     private static readonly string Version =
-        Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "unknown";
 
     public static Task WriteAsync(HttpContext context, HealthReport report)

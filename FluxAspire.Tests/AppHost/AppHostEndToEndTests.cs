@@ -100,4 +100,16 @@ public sealed class AppHostEndToEndTests(AppHostFixture fixture)
         Assert.True(json.RootElement.TryGetProperty("system", out _), json.RootElement.ToString());
         Assert.True(json.RootElement.TryGetProperty("devices", out _), json.RootElement.ToString());
     }
+
+    [Fact]
+    public async Task Simulator_output_reaches_the_resource_logs()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!fixture.Logs.Contains("[comfyui] ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("ComfySim (simulated ComfyUI 0.3.64, no GPU) listening on http://127.0.0.1:", fixture.Logs);
+    }
 }

@@ -16,6 +16,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly ConcurrentQueue<string> _logs = new();
     private readonly CancellationTokenSource _stopLogs = new();
+    private readonly ConcurrentDictionary<string, bool> _watched = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -29,11 +30,17 @@ public sealed class AppHostFixture : IAsyncLifetime
             // Dispose returns at once; DCP reaps the processes in the background (about 20 s) instead of the test waiting ~13 s.
             ["--DcpPublisher:WaitForResourceCleanup=false"], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.", LogLevel.Warning));
-        App = await builder.BuildAsync(cts.Token);
-        foreach (var resource in new[] { "comfyui", "api" })
+        // Watch from the moment each process starts: only then are DCP's instance names (the log keys) known.
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>((e, ct) =>
         {
-            _ = CollectLogsAsync(resource);
-        }
+            if (_watched.TryAdd(e.Resource.Name, true))
+            {
+                _ = CollectLogsAsync(e.Resource, e.Services.GetRequiredService<ResourceLoggerService>());
+            }
+
+            return Task.CompletedTask;
+        });
+        App = await builder.BuildAsync(cts.Token);
 
         try
         {
@@ -68,21 +75,24 @@ public sealed class AppHostFixture : IAsyncLifetime
         return client;
     }
 
-    private async Task CollectLogsAsync(string resource)
+    private async Task CollectLogsAsync(IResource resource, ResourceLoggerService logger)
     {
         try
         {
-            var logger = App.Services.GetRequiredService<ResourceLoggerService>();
             await foreach (var batch in logger.WatchAsync(resource).WithCancellation(_stopLogs.Token))
             {
                 foreach (var line in batch)
                 {
-                    _logs.Enqueue($"[{resource}] {line.Content}");
+                    _logs.Enqueue($"[{resource.Name}] {line.Content}");
                 }
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (Exception ex)
+        {
+            _logs.Enqueue($"[{resource.Name}] (log watch failed: {ex})");
         }
     }
 }
