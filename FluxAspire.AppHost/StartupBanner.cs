@@ -11,9 +11,11 @@ internal static class StartupBanner
         this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> api, IResourceBuilder<IComfyUIResource> comfyui)
     {
         var dashboard = builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0];
-        var mode = comfyui.Resource is ComfyUISimulatorResource
-            ? "simulator (FluxAspire.ComfySim, no GPU needed; set ComfyUI:Mode=external and ComfyUI:Url for a real ComfyUI)"
-            : "external";
+        var mode = comfyui.Resource switch
+        {
+            ComfyUIExternalResource external => $"external, {external.Url}",
+            _ => "simulator (FluxAspire.ComfySim, no GPU needed; set ComfyUI:Mode=external and ComfyUI:Url for a real ComfyUI)",
+        };
         builder.Eventing.Subscribe<ResourceEndpointsAllocatedEvent>(api.Resource, (e, _) =>
         {
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FluxAspire");
