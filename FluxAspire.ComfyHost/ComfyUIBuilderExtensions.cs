@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -50,13 +51,26 @@ public static class ComfyUIBuilderExtensions
             .WithArgs(context =>
             {
                 context.Args.Add("--listen");
-                context.Args.Add("127.0.0.1");
+                context.Args.Add(context.ExecutionContext.IsPublishMode ? "0.0.0.0" : "127.0.0.1");
                 context.Args.Add("--port");
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--step-ms");
                 context.Args.Add(stepMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
             })
-            .WithHttpHealthCheck(HealthCheckPath, endpointName: ComfyUISimulatorResource.PrimaryEndpointName);
+            .WithHttpHealthCheck(HealthCheckPath, endpointName: ComfyUISimulatorResource.PrimaryEndpointName)
+            .WithManifestPublishingCallback(context => WriteSimulatorManifestAsync(context, resource, simulator));
+    }
+
+    // The default project entry leaves out the connection string that dependents' {comfyui.connectionString} refers to.
+    private static async Task WriteSimulatorManifestAsync(
+        ManifestPublishingContext context, ComfyUISimulatorResource resource, IProjectMetadata simulator)
+    {
+        context.Writer.WriteString("type", "project.v0");
+        context.Writer.WriteString("path", context.GetManifestRelativePath(simulator.ProjectPath));
+        context.WriteConnectionString(resource);
+        await context.WriteCommandLineArgumentsAsync(resource);
+        await context.WriteEnvironmentVariablesAsync(resource);
+        context.WriteBindings(resource);
     }
 
     /// <summary>Uses a ComfyUI that is already running at <paramref name="url"/>; healthy while it answers <c>/system_stats</c>.</summary>
@@ -87,6 +101,11 @@ public static class ComfyUIBuilderExtensions
                 Properties = [new("comfyui.mode", "external"), new("comfyui.url", url.ToString())],
             })
             .WithUrl(url.ToString(), "ComfyUI")
-            .WithHealthCheck(healthCheckKey);
+            .WithHealthCheck(healthCheckKey)
+            .WithManifestPublishingCallback(context =>
+            {
+                context.Writer.WriteString("type", "value.v0");
+                context.WriteConnectionString(resource);
+            });
     }
 }

@@ -38,6 +38,16 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task Published_simulator_listens_on_all_interfaces()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+
+        var args = await ArgsOf(Resource(builder, "comfyui"), DistributedApplicationOperation.Publish);
+
+        Assert.Equal(["--listen", "0.0.0.0"], args.Take(2));
+    }
+
+    [Fact]
     public async Task Simulator_step_cost_comes_from_configuration()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
@@ -110,12 +120,16 @@ public sealed class AppModelTests
     private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
         Assert.Single(builder.Resources, r => r.Name == name);
 
-    private static async Task<List<object>> ArgsOf(IResource resource)
+    private static async Task<List<object>> ArgsOf(
+        IResource resource, DistributedApplicationOperation operation = DistributedApplicationOperation.Run)
     {
         var args = new List<object>();
         foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
         {
-            await callback.Callback(new CommandLineArgsCallbackContext(args));
+            await callback.Callback(new CommandLineArgsCallbackContext(args)
+            {
+                ExecutionContext = new DistributedApplicationExecutionContext(operation),
+            });
         }
 
         return args;
