@@ -82,8 +82,9 @@ public static class ComfyUIBuilderExtensions
     {
         var resource = new ComfyUIExternalResource(name, url);
         var healthCheckKey = $"{name}_system_stats";
+        var systemStats = new Uri(resource.Url, HealthCheckPath.TrimStart('/'));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            healthCheckKey, _ => new ComfyUIHealthCheck(new Uri(url, HealthCheckPath)), failureStatus: null, tags: null));
+            healthCheckKey, _ => new ComfyUIHealthCheck(systemStats), failureStatus: null, tags: null));
 
         // Nothing starts an external resource, so it reports itself running; WaitFor then waits for its health check.
         builder.Eventing.Subscribe<InitializeResourceEvent>(resource, (e, _) =>
@@ -98,9 +99,9 @@ public static class ComfyUIBuilderExtensions
             {
                 ResourceType = "ComfyUI",
                 State = KnownResourceStates.Starting,
-                Properties = [new("comfyui.mode", "external"), new("comfyui.url", url.ToString())],
+                Properties = [new("comfyui.mode", "external"), new("comfyui.url", resource.Url.AbsoluteUri)],
             })
-            .WithUrl(url.ToString(), "ComfyUI")
+            .WithUrl(resource.Url.AbsoluteUri, "ComfyUI")
             .WithHealthCheck(healthCheckKey)
             .WithManifestPublishingCallback(context =>
             {

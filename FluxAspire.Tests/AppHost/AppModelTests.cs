@@ -108,6 +108,20 @@ public sealed class AppModelTests
         Assert.Same(comfyui, wait.Resource);
     }
 
+    [Theory]
+    [InlineData("http://gpu-box:8188/", "Endpoint=http://gpu-box:8188")]
+    [InlineData("https://proxy.example/comfy", "Endpoint=https://proxy.example/comfy")]
+    [InlineData("https://proxy.example/comfy/", "Endpoint=https://proxy.example/comfy")]
+    public async Task External_connection_string_keeps_a_path_prefix_and_drops_the_trailing_slash(string url, string expected)
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--ComfyUI:Mode=external", $"--ComfyUI:Url={url}"]);
+
+        var comfyui = (ComfyUIExternalResource)Resource(builder, "comfyui");
+
+        Assert.Equal(expected, await comfyui.ConnectionStringExpression.GetValueAsync(CancellationToken.None));
+    }
+
     [Fact]
     public async Task External_mode_without_a_url_fails_before_anything_starts()
     {
