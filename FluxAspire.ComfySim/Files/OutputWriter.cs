@@ -12,6 +12,12 @@ public sealed class OutputWriter(ComfyFolders folders, ImageRenderer renderer)
     /// <summary>PreviewImage's random letters; ComfyUI's own alphabet (no 'w', 'p' twice).</summary>
     private const string TempLetters = "abcdefghijklmnopqrstupvxyz";
 
+    /// <summary>
+    /// Prefixes with %second% etc. make new stems forever; past this many, forget them all and rescan on demand.
+    /// (A batch still being written at that instant could be rescanned too early; rare enough to accept.)
+    /// </summary>
+    private const int MaxRememberedCounters = 50_000;
+
     private readonly ComfyFolders _folders = folders;
     private readonly ImageRenderer _renderer = renderer;
     private readonly Lock _countersLock = new();
@@ -57,6 +63,11 @@ public sealed class OutputWriter(ComfyFolders folders, ImageRenderer renderer)
         {
             if (!_nextCounters.TryGetValue(key, out var next))
             {
+                if (_nextCounters.Count >= MaxRememberedCounters)
+                {
+                    _nextCounters.Clear();
+                }
+
                 next = SaveImagePath.NextCounter(target.Folder, target.Basename);
             }
 
