@@ -36,7 +36,18 @@ public sealed class PromptWorker(
             if (item is not null)
             {
                 var started = Stopwatch.GetTimestamp();
-                var outcome = await executor.ExecuteAsync(item);
+                ExecutionOutcome outcome;
+                try
+                {
+                    outcome = await executor.ExecuteAsync(item);
+                }
+                catch (Exception ex)
+                {
+                    // A simulator bug must not stop the worker (ComfyUI's thread would die; a test double should not).
+                    logger.LogError(ex, "Executing prompt {PromptId} failed inside the simulator", item.PromptId);
+                    outcome = new ExecutionOutcome([], new JsonObject { ["status_str"] = "error", ["completed"] = false, ["messages"] = new JsonArray() }, []);
+                }
+
                 queue.TaskDone(item, outcome.Outputs, outcome.Status, outcome.Meta);
                 if (item.ClientId is not null)
                 {

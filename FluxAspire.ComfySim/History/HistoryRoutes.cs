@@ -46,10 +46,10 @@ public static class HistoryRoutes
 
             if (json.ContainsKey("delete"))
             {
-                if (json["delete"] is not JsonArray ids) return ComfyJson.InternalServerError();
+                if (QueueRoutes.PythonIterable(json["delete"]) is not { } ids) return ComfyJson.InternalServerError();
                 foreach (var id in ids)
                 {
-                    if (id is JsonValue v && v.GetValueKind() == JsonValueKind.String) history.Delete(v.GetValue<string>());
+                    history.Delete(id);
                 }
             }
 

@@ -35,17 +35,14 @@ public static class QueueRoutes
 
             if (json.ContainsKey("delete"))
             {
-                if (json["delete"] is not JsonArray ids)
+                if (PythonIterable(json["delete"]) is not { } ids)
                 {
                     return ComfyJson.InternalServerError();
                 }
 
                 foreach (var id in ids)
                 {
-                    if (id is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-                    {
-                        queue.Delete(v.GetValue<string>());
-                    }
+                    queue.Delete(id);
                 }
             }
 
@@ -97,6 +94,18 @@ public static class QueueRoutes
 
         return routes;
     }
+
+    /// <summary>
+    /// The ids a Python <c>for id in value</c> visits: list elements (only strings can match a prompt id), a string's
+    /// characters, an object's keys; null for values Python cannot iterate (ComfyUI then answers 500).
+    /// </summary>
+    internal static IReadOnlyList<string>? PythonIterable(JsonNode? value) => value switch
+    {
+        JsonArray array => [.. array.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>())],
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [.. v.GetValue<string>().Select(c => c.ToString())],
+        JsonObject obj => [.. obj.Select(p => p.Key)],
+        _ => null,
+    };
 
     /// <summary>aiohttp's request.json(): false when the body is not JSON (ComfyUI then answers 500).</summary>
     internal static async Task<(bool Parsed, JsonNode? Json)> ReadJsonAsync(HttpRequest request)

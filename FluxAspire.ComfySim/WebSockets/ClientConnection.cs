@@ -5,12 +5,13 @@ namespace FluxAspire.ComfySim.WebSockets;
 
 /// <summary>
 /// One open socket. Messages go through a bounded outbox drained by a single send loop, so the worker never waits on
-/// a client; a client too slow to keep up (outbox full) is dropped, as a dead TCP peer would be.
+/// a client; a client too slow to keep up (too many frames or bytes waiting) is dropped, as a dead TCP peer would be.
 /// </summary>
-public sealed class ClientConnection(string sid, WebSocket socket, int outboxCapacity = 512)
+public sealed class ClientConnection(string sid, WebSocket socket, int maxFrames = 4096, long maxBytes = 32L << 20)
 {
     private readonly Channel<WsFrame> _outbox = Channel.CreateBounded<WsFrame>(
-        new BoundedChannelOptions(outboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(maxFrames) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private long _pendingBytes;
 
     public string Sid { get; } = sid;
 
@@ -21,7 +22,7 @@ public sealed class ClientConnection(string sid, WebSocket socket, int outboxCap
 
     public void Enqueue(WsFrame frame)
     {
-        if (!_outbox.Writer.TryWrite(frame))
+        if (Interlocked.Add(ref _pendingBytes, frame.Bytes.Length) > maxBytes || !_outbox.Writer.TryWrite(frame))
         {
             Abort();
         }
@@ -43,6 +44,7 @@ public sealed class ClientConnection(string sid, WebSocket socket, int outboxCap
             await foreach (var frame in _outbox.Reader.ReadAllAsync(cancellationToken))
             {
                 await Socket.SendAsync(frame.Bytes, frame.Type, endOfMessage: true, cancellationToken);
+                Interlocked.Add(ref _pendingBytes, -frame.Bytes.Length);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using SkiaSharp;
 using static FluxAspire.Tests.ComfySim.Execution.SimRequests;
@@ -37,6 +38,14 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
             Assert.Equal([0, 0, 0, 1, 0, 0, 0, 1, 0xff, 0xd8], preview.Binary![..10]);
         }
 
+        // progress_state values: floats 0.0/1.0 when a node starts and finishes, integers during sampler steps.
+        var states = a.Messages.Where(m => m.Type == "progress_state").Select(m => m.Json!.ToJsonString()).ToList();
+        Assert.Contains("\"30\":{\"value\":0.0,\"max\":1.0,\"state\":\"running\"", states[0], StringComparison.Ordinal);
+        Assert.Contains("\"30\":{\"value\":1.0,\"max\":1.0,\"state\":\"finished\"", states[1], StringComparison.Ordinal);
+        Assert.Contains("\"31\":{\"value\":1,\"max\":4,\"state\":\"running\"", states[11], StringComparison.Ordinal);
+        Assert.Contains("\"31\":{\"value\":4,\"max\":4,\"state\":\"finished\"", states[15], StringComparison.Ordinal);
+        Assert.Equal(["30", "27", "33", "6", "35", "31"], a.Messages.Where(m => m.Type == "progress_state").ElementAt(15).Data["nodes"]!.AsObject().Select(p => p.Key));
+
         var firstOutput = a.Messages.Single(m => m.Type == "executed").Data["output"]!;
         var files = Directory.GetFiles(_sim.OutputDirectory).Length;
 
@@ -50,6 +59,8 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
         Assert.Equal(CapturedTokens(capturedCached["messages"]!), a.Tokens);
         AssertShapesMatch(capturedCached["messages"]!, a.Messages);
         Assert.Equal(["6", "8", "9", "27", "30", "31", "33", "35"], Nodes(a.Messages.Single(m => m.Type == "execution_cached")));
+        Assert.Equal(Captures.Get("ws:run2_cached")["messages"]!.AsArray().Select(m => m!["json"]!).Single(j => (string?)j["type"] == "progress_state")["data"]!["nodes"]!.ToJsonString().Replace("807e7487-4832-4e44-bcbc-30bb25de9a67", cached, StringComparison.Ordinal),
+            a.Messages.Single(m => m.Type == "progress_state").Data["nodes"]!.ToJsonString()); // value/max 1 (ints) for a re-emitted output
         Assert.True(JsonNode.DeepEquals(firstOutput, a.Messages.Single(m => m.Type == "executed").Data["output"]));
         Assert.Equal(files, Directory.GetFiles(_sim.OutputDirectory).Length);
         var history = await GetJsonAsync(http, $"/history/{cached}");
@@ -73,6 +84,8 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
         {
             Assert.Equal(4u, preview.BinaryEvent);
             var metadata = preview.BinaryMetadata;
+            Assert.Equal(capturedPartly["messages"]!.AsArray().First(m => m!["metadata"] is not null)!["metadata_len"]!.GetValue<uint>(),
+                BinaryPrimitives.ReadUInt32BigEndian(preview.Binary.AsSpan(4))); // json.dumps separators, as ComfyUI
             JsonShape.AssertSameShape(capturedMetadata, metadata);
             Assert.Equal(("31", partly, "31", "31", "image/jpeg"), ((string?)metadata["node_id"], (string?)metadata["prompt_id"],
                 (string?)metadata["display_node_id"], (string?)metadata["real_node_id"], (string?)metadata["image_type"]));
