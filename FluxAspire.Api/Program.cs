@@ -12,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddApiErrors();
 builder.AddComfyClient();
 builder.AddJobs();
+builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();
 

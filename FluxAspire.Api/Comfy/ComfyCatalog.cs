@@ -8,6 +8,7 @@ namespace FluxAspire.Api.Comfy;
 /// </summary>
 public sealed class ComfyCatalog(ComfyClient client)
 {
+    private static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(5);
     private volatile Snapshot? _current;
 
     public sealed record Snapshot(IReadOnlyList<string> Samplers, IReadOnlyList<string> Schedulers, IReadOnlyList<string> Checkpoints, DateTimeOffset LoadedAt);
@@ -16,6 +17,24 @@ public sealed class ComfyCatalog(ComfyClient client)
     public Snapshot? Current => _current;
 
     public async Task<Snapshot> GetAsync(CancellationToken cancellationToken) => _current ?? await RefreshAsync(cancellationToken);
+
+    /// <summary>Reads the lists again unless they were read in the last few seconds; null when ComfyUI does not answer.</summary>
+    public async Task<Snapshot?> TryRefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_current is { } current && DateTimeOffset.UtcNow - current.LoadedAt < MinimumRefreshInterval)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await RefreshAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
+        {
+            return null;
+        }
+    }
 
     public async Task<Snapshot> RefreshAsync(CancellationToken cancellationToken)
     {

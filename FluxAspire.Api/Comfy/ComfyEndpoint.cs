@@ -19,7 +19,8 @@ public static class ComfyEndpoint
         if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new InvalidOperationException(
-                $"The ComfyUI address must be an absolute http(s) URL, e.g. http://127.0.0.1:8188 (got '{raw}').");
+                // The value itself is not echoed: a connection string may carry credentials.
+                "The ComfyUI address (ConnectionStrings:comfyui or ComfyUI:BaseUrl) must be an absolute http(s) URL, e.g. http://127.0.0.1:8188.");
         }
 
         // A trailing slash keeps a path prefix (ComfyUI behind a reverse proxy) when relative URLs are resolved.

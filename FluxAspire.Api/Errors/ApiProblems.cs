@@ -40,10 +40,15 @@ public static class ApiProblems
                     ["details"] = ComfyValues.AsString(error?["details"]),
                 };
                 extensions["node_errors"] = NodeErrors(failure.Details?["node_errors"] as JsonObject, includeTraceback);
-                var detail = ComfyValues.AsString(error?["message"]) ?? "Prompt failed validation";
-                var firstNode = NodeErrorLines(failure.Details?["node_errors"] as JsonObject).ToList();
+                var message = ComfyValues.AsString(error?["message"]) ?? "Prompt failed validation";
+                var lines = NodeErrorLines(failure.Details?["node_errors"] as JsonObject).ToList();
+                if (lines.Count == 0 && ComfyValues.AsString(error?["details"]) is { Length: > 0 } details)
+                {
+                    lines.Add(details);
+                }
+
                 return Problem(StatusCodes.Status400BadRequest, "ComfyUI rejected the prompt",
-                    firstNode.Count > 0 ? $"{detail}: {string.Join("; ", firstNode)}" : detail, extensions);
+                    lines.Count > 0 ? $"{message}: {string.Join("; ", lines)}" : message, extensions);
 
             case JobFailureKind.ExecutionFailed:
                 var data = failure.Details ?? [];

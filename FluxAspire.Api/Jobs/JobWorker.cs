@@ -78,32 +78,49 @@ public sealed partial class JobWorker(
 
     private async Task RunOneAsync(string id, CancellationToken stoppingToken)
     {
-        if (await store.GetAsync(id, stoppingToken) is not { } job || !await store.TryStartAsync(id, stoppingToken))
-        {
-            return; // cancelled while it waited in our queue
-        }
-
         var timeout = options.Value.Timeout;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var remaining = job.Deadline - time.GetUtcNow();
-        if (remaining <= TimeSpan.Zero)
-        {
-            await store.CompleteAsync(id, null, JobFailures.DeadlineExceeded(timeout), CancellationToken.None);
-            return;
-        }
-
-        cancel.CancelAfter(remaining);
+        // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
+        try
+        {
+            if (await store.GetAsync(id, stoppingToken) is not { } job || !await store.TryStartAsync(id, stoppingToken))
+            {
+                return; // cancelled while it waited in our queue
+            }
+
+            var remaining = job.Deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                await store.CompleteAsync(id, null, JobFailures.DeadlineExceeded(timeout), CancellationToken.None);
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(remaining, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token);
+            await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+        }
+    }
+
+    private async Task RunStartedAsync(JobRecord job, CancellationToken cancellationToken, Func<bool> deadlinePassed)
+    {
+        var id = job.Id;
+        var timeout = options.Value.Timeout;
+        using var activity = JobTelemetry.StartRun(job.Request);
         JobResult? result = null;
         JobFailure? failure;
         try
         {
-            result = await RunOnComfyAsync(job.Request, cancel.Token);
+            result = await RunOnComfyAsync(job.Request, cancellationToken);
             failure = null;
         }
         catch (OperationCanceledException)
         {
-            failure = time.GetUtcNow() >= job.Deadline ? JobFailures.DeadlineExceeded(timeout) : JobFailures.Cancelled();
+            failure = deadlinePassed() ? JobFailures.DeadlineExceeded(timeout) : JobFailures.Cancelled();
         }
         catch (Exception ex) when (JobFailures.From(ex) is { } known)
         {
@@ -114,14 +131,11 @@ public sealed partial class JobWorker(
             LogUnexpected(ex, id);
             failure = new JobFailure(JobFailureKind.BadGateway, "unexpected error while running the job");
         }
-        finally
-        {
-            _running.TryRemove(id, out _);
-        }
 
         if (failure is not null)
         {
             LogFailed(id, failure.Kind, failure.Message);
+            JobTelemetry.Failed(activity, failure);
         }
 
         await store.CompleteAsync(id, result, failure, CancellationToken.None);

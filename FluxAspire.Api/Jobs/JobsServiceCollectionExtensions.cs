@@ -14,7 +14,6 @@ public static class JobsServiceCollectionExtensions
         builder.Services.AddSingleton<JobWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
         builder.Services.AddSingleton<JobService>();
-        builder.Services.AddSingleton<JobRunner>();
         return builder;
     }
 }

@@ -21,7 +21,7 @@ public static class ApiDocs
                 };
                 return Task.CompletedTask;
             });
-            options.AddSchemaTransformer<RequestSchemaTransformer>();
+            options.AddSchemaTransformer<ApiSchemaTransformer>();
         });
         return builder;
     }

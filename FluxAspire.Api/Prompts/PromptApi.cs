@@ -24,24 +24,24 @@ public static class PromptApi
     }
 
     internal static async Task<Results<Ok<PromptResponse>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
-        PromptRequest request, JobRunner runner, TimeProvider time, CancellationToken cancellationToken)
+        PromptRequest request, SyncJobRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
-        var id = JobRunner.ResolveId(request.Id, errors);
+        var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
         }
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        var result = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
-        return result.Result switch
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        if (outcome.Problem is { } problem)
         {
-            Ok<JobResult> ok => TypedResults.Ok(PromptResponse.From(ok.Value!)),
-            ProblemHttpResult problem => problem,
-            _ => throw new UnreachableException(),
-        };
+            return problem;
+        }
+
+        return TypedResults.Ok(PromptResponse.From(outcome.Result!));
     }
 }

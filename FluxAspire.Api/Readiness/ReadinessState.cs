@@ -12,5 +12,11 @@ public sealed class ReadinessState
 
     public void MarkWarm() => _warm = true;
 
+    public void MarkCold(string reason)
+    {
+        _waitingFor = reason;
+        _warm = false;
+    }
+
     public void Waiting(string reason) => _waitingFor = reason;
 }

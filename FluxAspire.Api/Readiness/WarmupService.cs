@@ -8,9 +8,11 @@ namespace FluxAspire.Api.Readiness;
 /// <summary>
 /// Once ComfyUI answers: reads its catalog (samplers, schedulers, checkpoints), then runs the recipe's FLUX graph at a
 /// small step count through the normal job pipeline, so the model is loaded before /ready reports ready. Retries until
-/// both succeed.
+/// both succeed. Afterwards it watches ComfyUI: once it stops answering (a crash or restart loses the loaded model),
+/// the API is not ready again until warmup has run again.
 /// </summary>
 public sealed partial class WarmupService(
+    ComfyClient client,
     ComfyCatalog catalog,
     JobService jobs,
     ReadinessState state,
@@ -21,29 +23,43 @@ public sealed partial class WarmupService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (await TryWarmAsync(settings, stoppingToken))
+                while (!await TryWarmAsync(settings, stoppingToken))
                 {
-                    state.MarkWarm();
-                    LogWarm();
-                    return;
+                    await Task.Delay(settings.RetryDelay, time, stoppingToken);
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
 
+                state.MarkWarm();
+                LogWarm();
+                await WaitUntilComfyStopsAnsweringAsync(settings, stoppingToken);
+                state.MarkCold("ComfyUI stopped answering; warmup will run again");
+                LogCold();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WaitUntilComfyStopsAnsweringAsync(WarmupOptions settings, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            await Task.Delay(settings.RetryDelay, time, stoppingToken);
             try
             {
-                await Task.Delay(settings.RetryDelay, time, stoppingToken);
+                await client.GetQueueRemainingAsync(stoppingToken);
             }
-            catch (OperationCanceledException)
+            catch (ComfyUnavailableException)
             {
                 return;
+            }
+            catch (ComfyProtocolException)
+            {
+                // Answering, if oddly: not a restart.
             }
         }
     }
@@ -89,6 +105,9 @@ public sealed partial class WarmupService(
 
     [LoggerMessage(LogLevel.Information, "Warmup done; the API is ready")]
     private partial void LogWarm();
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI stopped answering; not ready until warmup has run again")]
+    private partial void LogCold();
 
     [LoggerMessage(LogLevel.Warning, "Warmup failed ({Kind}): {Reason}; retrying")]
     private partial void LogWarmupFailed(JobFailureKind kind, string reason);

@@ -68,6 +68,8 @@ public static class Text2ImgValidator
         }
     }
 
+    public static bool IsChoiceField(string field) => field is "input.sampler_name" or "input.scheduler" or "input.checkpoint";
+
     /// <summary>The message for a field whose JSON value could not even be read as its type (e.g. "abc" for width).</summary>
     public static string? TypeErrorMessage(string field) => field switch
     {

@@ -26,7 +26,7 @@ public static class WorkflowApi
     }
 
     internal static async Task<Results<Ok<Text2ImgResponse>, ValidationProblem, ProblemHttpResult>> Text2ImgAsync(
-        Text2ImgRequest request, JobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        Text2ImgRequest request, SyncJobRunner runner, ComfyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
@@ -43,7 +43,13 @@ public static class WorkflowApi
         }
 
         var errors = Text2ImgValidator.Validate(request.Input, lists);
-        var id = JobRunner.ResolveId(request.Id, errors);
+        if (lists is not null && errors.Keys.Any(Text2ImgValidator.IsChoiceField) && await catalog.TryRefreshAsync(cancellationToken) is { } fresh)
+        {
+            // A checkpoint copied in since the lists were read should not be refused.
+            errors = Text2ImgValidator.Validate(request.Input, fresh);
+        }
+
+        var id = SyncJobRunner.ResolveId(request.Id, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.Validation(errors);
@@ -56,13 +62,13 @@ public static class WorkflowApi
 
         var input = Text2ImgFields.WithDefaults(request.Input!, Text2ImgFields.RandomSeed);
         var graph = PromptGraph.WithIdPrefix(FluxGraph.Build(input), id!);
-        var result = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
-        return result.Result switch
+        var outcome = await runner.RunAsync(new JobRequest(id!, graph, receivedAt, preprocess.Elapsed), cancellationToken);
+        if (outcome.Problem is { } problem)
         {
-            Ok<JobResult> ok => TypedResults.Ok(WithInput(PromptResponse.From(ok.Value!), input)),
-            ProblemHttpResult problem => problem,
-            _ => throw new UnreachableException(),
-        };
+            return problem;
+        }
+
+        return TypedResults.Ok(WithInput(PromptResponse.From(outcome.Result!), input));
     }
 
     private static Text2ImgResponse WithInput(PromptResponse response, Text2ImgInput input) => new()

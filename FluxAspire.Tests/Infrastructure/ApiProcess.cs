@@ -44,7 +44,9 @@ public sealed class ApiProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(RepoPaths.ProjectOutput("FluxAspire.Api", "FluxAspire.Api.dll"));
+        var dll = RepoPaths.ProjectOutput("FluxAspire.Api", "FluxAspire.Api.dll");
+        info.WorkingDirectory = Path.GetDirectoryName(dll)!; // the content root, where appsettings.json is
+        info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
         info.Environment["ConnectionStrings__comfyui"] = comfyui.ToString();

@@ -92,6 +92,28 @@ public class ApiEndpointTests(ApiWithSimulator env) : IClassFixture<ApiWithSimul
     }
 
     [Fact]
+    public async Task Parallel_requests_each_get_their_own_image()
+    {
+        var requests = Enumerable.Range(0, 6).Select(i => PostAsync("/workflow/text2img",
+            new JsonObject
+            {
+                ["id"] = $"parallel-{i}",
+                ["input"] = new JsonObject { ["prompt"] = $"p{i}", ["steps"] = 3, ["width"] = 256, ["height"] = 256 + 16 * i },
+            }.ToJsonString())).ToList();
+
+        var responses = await Task.WhenAll(requests);
+
+        for (var i = 0; i < responses.Length; i++)
+        {
+            var (status, body, _) = responses[i];
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal($"parallel-{i}_ComfyUI_00001_.png", (string?)body["filenames"]![0]);
+            using var image = Decode((string)body["images"]![0]!);
+            Assert.Equal(256 + 16 * i, image.Height);
+        }
+    }
+
+    [Fact]
     public async Task ComfyUI_validation_errors_come_back_as_400_with_node_errors()
     {
         var graph = TestGraphs.Flux();
@@ -107,6 +129,20 @@ public class ApiEndpointTests(ApiWithSimulator env) : IClassFixture<ApiWithSimul
         Assert.Equal("value_smaller_than_min", (string?)error["errors"]![0]!["type"]);
         Assert.Equal("steps", (string?)error["errors"]![0]!["input_name"]);
         Assert.Equal("Value 0 smaller than min of 1", (string?)error["errors"]![0]!["message"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_node_class_is_a_400_with_ComfyUIs_error()
+    {
+        var graph = TestGraphs.Flux();
+        graph["40"] = JsonNode.Parse("""{"class_type": "NoSuchNode", "inputs": {}}""");
+
+        var (status, body, _) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph }.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("invalid_prompt", (string?)body["comfy_error"]!["type"]);
+        Assert.Equal("Cannot execute because node NoSuchNode does not exist.: Node ID '#40'", (string?)body["detail"]);
+        Assert.Empty(body["node_errors"]!.AsObject());
     }
 
     [Fact]

@@ -1,15 +1,18 @@
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
-using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace FluxAspire.Api.Jobs;
+namespace FluxAspire.Api.Prompts;
 
-/// <summary>What every synchronous endpoint does after building its graph: run the job, then map its end to HTTP.</summary>
-public sealed class JobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptions)
+/// <summary>What every synchronous endpoint does after building its graph: run the job, then map a failure to HTTP.</summary>
+public sealed class SyncJobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptions)
 {
-    public async Task<Results<Ok<JobResult>, ProblemHttpResult>> RunAsync(JobRequest request, CancellationToken cancellationToken)
+    /// <summary>The finished job's result, or the problem to answer with.</summary>
+    public readonly record struct Outcome(JobResult? Result, ProblemHttpResult? Problem);
+
+    public async Task<Outcome> RunAsync(JobRequest request, CancellationToken cancellationToken)
     {
         JobRecord job;
         try
@@ -18,12 +21,12 @@ public sealed class JobRunner(JobService jobs, IOptions<ComfyOptions> comfyOptio
         }
         catch (DuplicateJobException duplicate)
         {
-            return ApiProblems.DuplicateId(duplicate.Id);
+            return new Outcome(null, ApiProblems.DuplicateId(duplicate.Id));
         }
 
         return job.Failure is { } failure
-            ? ApiProblems.FromFailure(job.Id, failure, comfyOptions.Value.IncludeTraceback)
-            : TypedResults.Ok(job.Result!);
+            ? new Outcome(null, ApiProblems.FromFailure(job.Id, failure, comfyOptions.Value.IncludeTraceback))
+            : new Outcome(job.Result!, null);
     }
 
     /// <summary>The request id to use, or a validation error for a bad one.</summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Readiness;
 using FluxAspire.Api.Workflows;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -9,8 +11,8 @@ using Microsoft.OpenApi;
 namespace FluxAspire.Api.OpenApi;
 
 /// <summary>Adds what the C# types cannot say: text2img ranges, defaults and choices (ComfyUI's own lists, once read),
-/// required fields, and request examples.</summary>
-internal sealed class RequestSchemaTransformer(ComfyCatalog catalog) : IOpenApiSchemaTransformer
+/// required fields, and request and response examples.</summary>
+internal sealed class ApiSchemaTransformer(ComfyCatalog catalog) : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
@@ -36,8 +38,37 @@ internal sealed class RequestSchemaTransformer(ComfyCatalog catalog) : IOpenApiS
             }];
         }
 
+        else if (type == typeof(Text2ImgResponse))
+        {
+            var example = ResponseExample();
+            example["input"] = JsonNode.Parse(JsonSerializer.Serialize(
+                Text2ImgFields.WithDefaults(new Text2ImgInput { Prompt = "A beautiful sunset over the ocean" }, () => 42)));
+            schema.Examples = [example];
+        }
+        else if (type == typeof(PromptResponse))
+        {
+            schema.Examples = [ResponseExample()];
+        }
+        else if (type == typeof(ReadinessReport))
+        {
+            schema.Examples = [new JsonObject { ["status"] = "not ready", ["reasons"] = new JsonArray("websocket disconnected") }];
+        }
+
         return Task.CompletedTask;
     }
+
+    private static JsonObject ResponseExample() => new()
+    {
+        ["id"] = "my-request-0001",
+        ["prompt"] = JsonNode.Parse("""{"9": {"inputs": {"filename_prefix": "my-request-0001_ComfyUI", "images": ["8", 0]}, "class_type": "SaveImage"}}"""),
+        ["images"] = new JsonArray("iVBORw0KGgoAAAANSUhEUgAABAAAAAQACAIAAADwf7zU..."),
+        ["filenames"] = new JsonArray("my-request-0001_ComfyUI_00001_.png"),
+        ["stats"] = JsonNode.Parse("""
+            {"comfy_execution": {"start": 1795661968576, "end": 1795661971792, "duration": 3216,
+              "nodes": {"31": {"start": 1795661968580}, "8": {"start": 1795661971500}, "9": {"start": 1795661971700}}},
+             "preprocess_time": 0.8, "comfy_round_trip_time": 3290.5, "postprocess_time": 0.01, "upload_time": 0, "total_time": 3292.1}
+            """),
+    };
 
     private void DescribeText2ImgInput(OpenApiSchema schema)
     {

@@ -1,0 +1,70 @@
+using FluxAspire.Api.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Tests.Api;
+
+public class InMemoryJobStoreTests
+{
+    private static InMemoryJobStore Store(TimeSpan? retention = null) =>
+        new(Options.Create(new JobsOptions { Retention = retention ?? TimeSpan.FromMinutes(5) }), TimeProvider.System);
+
+    private static JobRecord Job(string id) =>
+        new(new JobRequest(id, [], DateTimeOffset.UtcNow, TimeSpan.Zero), DateTimeOffset.UtcNow.AddMinutes(1));
+
+    [Fact]
+    public async Task An_id_is_taken_once()
+    {
+        var store = Store();
+
+        Assert.True(await store.TryAddAsync(Job("a"), default));
+        Assert.False(await store.TryAddAsync(Job("a"), default));
+    }
+
+    [Fact]
+    public async Task A_job_starts_once_and_not_after_it_ended()
+    {
+        var store = Store();
+        await store.TryAddAsync(Job("a"), default);
+        await store.TryAddAsync(Job("b"), default);
+
+        Assert.True(await store.TryStartAsync("a", default));
+        Assert.False(await store.TryStartAsync("a", default));
+        await store.CompleteAsync("b", null, JobFailures.Cancelled(), default);
+        Assert.False(await store.TryStartAsync("b", default));
+        Assert.False(await store.TryStartAsync("unknown", default));
+    }
+
+    [Fact]
+    public async Task Waiters_get_the_first_ending_only()
+    {
+        var store = Store();
+        await store.TryAddAsync(Job("a"), default);
+        var waiting = store.WaitForEndAsync("a", default);
+        Assert.False(waiting.IsCompleted);
+
+        await store.CompleteAsync("a", null, JobFailures.DeadlineExceeded(TimeSpan.FromSeconds(3)), default);
+        await store.CompleteAsync("a", null, JobFailures.Cancelled(), default);
+
+        var ended = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(JobStatus.Failed, ended.Status);
+        Assert.Equal(JobFailureKind.DeadlineExceeded, ended.Failure!.Kind);
+        Assert.Equal("the job did not finish within its deadline of 3 s", ended.Failure.Message);
+        Assert.Equal(JobFailureKind.DeadlineExceeded, (await store.GetAsync("a", default))!.Failure!.Kind);
+    }
+
+    [Fact]
+    public async Task Finished_jobs_are_forgotten_after_the_retention()
+    {
+        var store = Store(TimeSpan.FromMilliseconds(50));
+        await store.TryAddAsync(Job("a"), default);
+        await store.CompleteAsync("a", null, JobFailures.Cancelled(), default);
+
+        for (var i = 0; i < 100 && await store.GetAsync("a", default) is not null; i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Null(await store.GetAsync("a", default));
+        Assert.True(await store.TryAddAsync(Job("a"), default));
+    }
+}
