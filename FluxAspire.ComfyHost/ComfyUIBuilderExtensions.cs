@@ -30,7 +30,10 @@ public static class ComfyUIBuilderExtensions
         };
     }
 
-    /// <summary>Runs the FluxAspire.ComfySim project as ComfyUI, on 127.0.0.1 and a port Aspire allocates.</summary>
+    /// <summary>
+    /// Runs the FluxAspire.ComfySim project as ComfyUI, on 127.0.0.1 (all interfaces when published) and a port Aspire
+    /// allocates. Healthy once it answers <c>/system_stats</c>.
+    /// </summary>
     /// <param name="builder">The app model builder.</param>
     /// <param name="name">The resource and connection string name.</param>
     /// <param name="simulator">The FluxAspire.ComfySim project metadata.</param>
