@@ -38,7 +38,7 @@ public sealed class ComfyOptions
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Include ComfyUI's Python traceback in execution error responses (off: it reveals server paths).</summary>
     public bool IncludeTraceback { get; set; }

@@ -13,6 +13,13 @@ namespace FluxAspire.Api.Errors;
 /// </summary>
 public static class ApiProblems
 {
+    /// <summary>The status codes above, for endpoint descriptions in the OpenAPI document.</summary>
+    public const string StatusCodesDescription =
+        "Errors are problem details: 400 for a bad request (errors keyed by field, e.g. input.width) or a graph ComfyUI " +
+        "refuses (node_errors); 409 for a reused id; 500 when a node fails while executing (node_id, node_type, " +
+        "exception_type, exception_message); 502 when ComfyUI answers outside its protocol; 503 when ComfyUI is " +
+        "unreachable; 504 when the job deadline passes.";
+
     public static ValidationProblem Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(
             errors,

@@ -1,11 +1,30 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace FluxAspire.Api.Jobs;
 
-/// <summary>Traces of job runs. ServiceDefaults exports the source named after the application ("FluxAspire.Api").</summary>
+/// <summary>Traces and metrics of job runs. ServiceDefaults exports the source and meter named after the application
+/// ("FluxAspire.Api").</summary>
 internal static class JobTelemetry
 {
-    public static readonly ActivitySource Source = new("FluxAspire.Api");
+    private const string Name = "FluxAspire.Api";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private static readonly Meter Meter = new(Name);
+
+    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("fluxaspire.jobs.ended", "{job}",
+        "Jobs that ended, by outcome (succeeded or the failure kind).");
+
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("fluxaspire.job.duration", "s",
+        "Time from the request's arrival to the job's end.");
+
+    public static void RecordEnd(JobFailure? failure, TimeSpan duration)
+    {
+        var outcome = new KeyValuePair<string, object?>("outcome", failure?.Kind.ToString() ?? "Succeeded");
+        Ended.Add(1, outcome);
+        Duration.Record(duration.TotalSeconds, outcome);
+    }
 
     /// <summary>A span for a job run on ComfyUI, a child of the HTTP request that submitted it (the worker runs
     /// outside that request).</summary>

@@ -138,6 +138,7 @@ public sealed partial class JobWorker(
             JobTelemetry.Failed(activity, failure);
         }
 
+        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt);
         await store.CompleteAsync(id, result, failure, CancellationToken.None);
     }
 

@@ -14,7 +14,8 @@ public static class PromptApi
             .WithName("RunPrompt")
             .WithSummary("Run a ComfyUI graph")
             .WithDescription("Queues any ComfyUI API-format graph, waits for it, and returns its output files as base64. " +
-                "Every node's string filename_prefix is prefixed with the request id.")
+                "Every node's string filename_prefix is prefixed with the request id. " +
+                ApiProblems.StatusCodesDescription)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)

@@ -16,7 +16,8 @@ public static class WorkflowApi
             .WithName("Text2Img")
             .WithSummary("Text to Image")
             .WithDescription("Generate an image from a text prompt with FLUX.1-dev (the recipe's graph). Only input.prompt " +
-                "is required; the response echoes the input with every default filled in.")
+                "is required; the response echoes the input with every default filled in. " +
+                ApiProblems.StatusCodesDescription)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status502BadGateway)

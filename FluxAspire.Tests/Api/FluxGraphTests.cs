@@ -34,8 +34,17 @@ public class FluxGraphTests
     {
         var graph = FluxGraph.Build(Filled(new Text2ImgInput
         {
-            Prompt = "p", Width = 832, Height = 1216, Seed = 18446744073709551615, Steps = 7, CfgScale = 2.5,
-            SamplerName = "dpmpp_2m", Scheduler = "karras", Denoise = 0.75, Guidance = 4.5, Checkpoint = "other.safetensors",
+            Prompt = "p",
+            Width = 832,
+            Height = 1216,
+            Seed = 18446744073709551615,
+            Steps = 7,
+            CfgScale = 2.5,
+            SamplerName = "dpmpp_2m",
+            Scheduler = "karras",
+            Denoise = 0.75,
+            Guidance = 4.5,
+            Checkpoint = "other.safetensors",
         }), "job_ComfyUI");
 
         Assert.Equal("p", (string?)graph["6"]!["inputs"]!["text"]);
@@ -60,8 +69,17 @@ public class FluxGraphTests
 
         Assert.Equal(new Text2ImgInput
         {
-            Prompt = "p", Width = 1024, Height = 1024, Seed = 972054013131368, Steps = 20, CfgScale = 1, SamplerName = "euler",
-            Scheduler = "simple", Denoise = 1, Guidance = 3.5, Checkpoint = "flux1-dev-fp8.safetensors",
+            Prompt = "p",
+            Width = 1024,
+            Height = 1024,
+            Seed = 972054013131368,
+            Steps = 20,
+            CfgScale = 1,
+            SamplerName = "euler",
+            Scheduler = "simple",
+            Denoise = 1,
+            Guidance = 3.5,
+            Checkpoint = "flux1-dev-fp8.safetensors",
         }, filled);
     }
 

@@ -16,8 +16,17 @@ public class Text2ImgValidatorTests
     public void Extremes_of_every_range_are_valid() =>
         Assert.Empty(Validate(new Text2ImgInput
         {
-            Prompt = "p", Width = 256, Height = 2048, Seed = 18446744073709551615, Steps = 100, CfgScale = 20, Denoise = 0,
-            Guidance = 10, SamplerName = "dpmpp_2m", Scheduler = "karras", Checkpoint = "flux1-dev-fp8.safetensors",
+            Prompt = "p",
+            Width = 256,
+            Height = 2048,
+            Seed = 18446744073709551615,
+            Steps = 100,
+            CfgScale = 20,
+            Denoise = 0,
+            Guidance = 10,
+            SamplerName = "dpmpp_2m",
+            Scheduler = "karras",
+            Checkpoint = "flux1-dev-fp8.safetensors",
         }));
 
     [Fact]
