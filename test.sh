@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test on a fresh machine: installs what the tests need, builds, tests, prints "N passed, N failed".
+# The README's test command (CI runs it as root on a fresh clone through .ci/run): checks what the tests need,
+# builds with warnings as errors, runs every test, and prints "N passed, N failed" as its last line.
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter 'FullyQualifiedName~AppHost'.
 set -uo pipefail
 cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No HTTPS development certificate is needed: the tests and the AppHost's launch profile use plain HTTP on loopback.
+export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+
+# Everything else the tests start (the simulator, the API, Aspire's DCP orchestrator) comes from the build itself:
+# no Docker, no GPU, no services. Redis arrives with a later issue and will be installed here.
+command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 dotnet build FluxAspire.sln -c Debug -warnaserror || { echo "0 passed, 1 failed"; exit 1; }
 
@@ -20,5 +28,13 @@ for trx in "$results"/*.trx; do
 done
 rm -rf "$results"
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# The Aspire tests dispose without waiting for DCP's cleanup (fast); give it up to 30 s to stop this checkout's
+# processes so nothing outlives the run.
+for _ in $(seq 1 30); do
+  pgrep -f "$(pwd)/FluxAspire\." >/dev/null || break
+  sleep 1
+done
+
 echo "${passed} passed, ${failed} failed"
 exit "$rc"

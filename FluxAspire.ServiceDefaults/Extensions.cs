@@ -12,8 +12,14 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Service defaults shared by every FluxAspire service: telemetry, health checks, discovery, resilience.</summary>
 public static class Extensions
 {
-    private const string HealthEndpointPath = "/health";
-    private const string AlivenessEndpointPath = "/alive";
+    /// <summary>Process-alive endpoint; Salad's startup probe and the AppHost's health check call it.</summary>
+    public const string HealthEndpointPath = "/health";
+
+    /// <summary>Liveness endpoint: only checks tagged "live" run.</summary>
+    public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>The OpenTelemetry variable whose presence switches OTLP export on.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>Adds OpenTelemetry, default health checks, service discovery and standard HTTP resilience.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -29,7 +35,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Traces, metrics and logs; exported over OTLP whenever OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
+    /// <summary>
+    /// Traces, metrics and logs; exported over OTLP whenever <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The exporter reads
+    /// the standard variables itself (<c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, ...), so an
+    /// OTLP backend such as Axiom is configured by environment alone.
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -38,13 +48,18 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
         builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing.AddSource(builder.Environment.ApplicationName)
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
                     !ctx.Request.Path.StartsWithSegments(HealthEndpointPath) &&
                     !ctx.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
@@ -59,10 +74,20 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps /alive in every environment (Salad's probes run in production).</summary>
+    /// <summary>
+    /// Maps <c>/health</c> and <c>/alive</c> in every environment (Salad's probes run in production). Both answer
+    /// <c>{"status":"healthy"}</c> like the recipe's API; only checks tagged "live" run, so they say the process is alive,
+    /// not that its dependencies are (that is <c>/ready</c>, which each service maps itself).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        var liveOnly = new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains("live"),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        };
+        app.MapHealthChecks(HealthEndpointPath, liveOnly);
+        app.MapHealthChecks(AlivenessEndpointPath, liveOnly);
         return app;
     }
 }

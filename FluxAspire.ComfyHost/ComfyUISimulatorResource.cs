@@ -1,0 +1,20 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// ComfyUI played by the FluxAspire.ComfySim project: the ComfyUI protocol with real PNG outputs and no GPU.
+/// It takes ComfyUI's own flags (<c>--listen</c>, <c>--port</c>), not <c>ASPNETCORE_URLS</c>.
+/// </summary>
+/// <param name="name">The resource name, also the connection string name.</param>
+public sealed class ComfyUISimulatorResource(string name) : ProjectResource(name), IComfyUIResource
+{
+    internal const string PrimaryEndpointName = "http";
+
+    private EndpointReference? _primaryEndpoint;
+
+    /// <summary>The HTTP (and WebSocket) endpoint ComfyUI listens on.</summary>
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+
+    /// <summary><c>Endpoint=http://host:port</c>.</summary>
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"Endpoint={PrimaryEndpoint.Property(EndpointProperty.Url)}");
+}

@@ -1,0 +1,164 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FluxAspire.Tests.AppHost;
+
+/// <summary>The AppHost's app model, inspected without starting anything.</summary>
+public sealed class AppModelTests
+{
+    [Fact]
+    public async Task Default_mode_runs_the_simulator_project_as_comfyui()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+
+        var comfyui = Assert.IsType<ComfyUISimulatorResource>(Resource(builder, "comfyui"));
+        var project = Assert.Single(comfyui.Annotations.OfType<IProjectMetadata>());
+        Assert.Equal("FluxAspire.ComfySim.csproj", Path.GetFileName(project.ProjectPath));
+        var endpoint = Assert.Single(comfyui.Annotations.OfType<EndpointAnnotation>());
+        Assert.Equal(("http", "http"), (endpoint.Name, endpoint.UriScheme));
+        Assert.Equal("Endpoint={comfyui.bindings.http.url}", comfyui.ConnectionStringExpression.ValueExpression);
+    }
+
+    [Fact]
+    public async Task Simulator_gets_ComfyUI_flags_with_the_allocated_target_port()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+        var comfyui = (ComfyUISimulatorResource)Resource(builder, "comfyui");
+
+        var args = await ArgsOf(comfyui);
+
+        Assert.Equal(6, args.Count);
+        Assert.Equal(["--listen", "127.0.0.1", "--port"], args.Take(3));
+        var port = Assert.IsType<EndpointReferenceExpression>(args[3]);
+        Assert.Equal(("http", EndpointProperty.TargetPort), (port.Endpoint.EndpointName, port.Property));
+        Assert.Same(comfyui, port.Endpoint.Resource);
+        Assert.Equal(["--step-ms", "0"], args.Skip(4));
+    }
+
+    [Fact]
+    public async Task Published_simulator_listens_on_all_interfaces()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+
+        var args = await ArgsOf(Resource(builder, "comfyui"), DistributedApplicationOperation.Publish);
+
+        Assert.Equal(["--listen", "0.0.0.0"], args.Take(2));
+    }
+
+    [Fact]
+    public async Task Simulator_step_cost_comes_from_configuration()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--ComfyUI:SimulatorStepMs=250"]);
+
+        var args = await ArgsOf((ComfyUISimulatorResource)Resource(builder, "comfyui"));
+
+        Assert.Equal(["--step-ms", "250"], args.Skip(4));
+    }
+
+    [Fact]
+    public async Task Api_references_comfyui_by_connection_string_and_waits_until_it_is_healthy()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+        var api = Assert.IsType<ProjectResource>(Resource(builder, "api"));
+        var comfyui = Resource(builder, "comfyui");
+
+        var env = await PublishedEnvironmentOf(api);
+
+        Assert.Equal("{comfyui.connectionString}", env["ConnectionStrings__comfyui"]);
+        var wait = Assert.Single(api.Annotations.OfType<WaitAnnotation>());
+        Assert.Same(comfyui, wait.Resource);
+        Assert.Equal(WaitType.WaitUntilHealthy, wait.WaitType);
+        Assert.Equal("FluxAspire.Api.csproj", Path.GetFileName(Assert.Single(api.Annotations.OfType<IProjectMetadata>()).ProjectPath));
+    }
+
+    [Fact]
+    public async Task Api_and_simulator_have_http_health_checks()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+
+        Assert.Single(Resource(builder, "api").Annotations.OfType<HealthCheckAnnotation>());
+        Assert.Single(Resource(builder, "comfyui").Annotations.OfType<HealthCheckAnnotation>());
+    }
+
+    [Fact]
+    public async Task Api_keeps_the_recipe_port_from_its_launch_profile()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--DcpPublisher:RandomizePorts=false"]);
+
+        var http = Assert.Single(Resource(builder, "api").Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
+
+        Assert.Equal(3000, http.Port);
+    }
+
+    [Fact]
+    public async Task External_mode_points_comfyui_at_the_configured_url_and_starts_no_simulator()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--ComfyUI:Mode=external", "--ComfyUI:Url=http://gpu-box:8188"]);
+
+        var comfyui = Assert.IsType<ComfyUIExternalResource>(Resource(builder, "comfyui"));
+        Assert.Equal("Endpoint=http://gpu-box:8188", await comfyui.ConnectionStringExpression.GetValueAsync(CancellationToken.None));
+        Assert.Empty(builder.Resources.OfType<ComfyUISimulatorResource>());
+        Assert.Single(comfyui.Annotations.OfType<HealthCheckAnnotation>());
+        var wait = Assert.Single(Resource(builder, "api").Annotations.OfType<WaitAnnotation>());
+        Assert.Same(comfyui, wait.Resource);
+    }
+
+    [Theory]
+    [InlineData("http://gpu-box:8188/", "Endpoint=http://gpu-box:8188")]
+    [InlineData("https://proxy.example/comfy", "Endpoint=https://proxy.example/comfy")]
+    [InlineData("https://proxy.example/comfy/", "Endpoint=https://proxy.example/comfy")]
+    public async Task External_connection_string_keeps_a_path_prefix_and_drops_the_trailing_slash(string url, string expected)
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--ComfyUI:Mode=external", $"--ComfyUI:Url={url}"]);
+
+        var comfyui = (ComfyUIExternalResource)Resource(builder, "comfyui");
+
+        Assert.Equal(expected, await comfyui.ConnectionStringExpression.GetValueAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task External_mode_without_a_url_fails_before_anything_starts()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(["--ComfyUI:Mode=external"]));
+
+        Assert.Contains("ComfyUI:Url must name the ComfyUI to use", Flatten(error));
+    }
+
+    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
+        Assert.Single(builder.Resources, r => r.Name == name);
+
+    private static async Task<List<object>> ArgsOf(
+        IResource resource, DistributedApplicationOperation operation = DistributedApplicationOperation.Run)
+    {
+        var args = new List<object>();
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(new CommandLineArgsCallbackContext(args)
+            {
+                ExecutionContext = new DistributedApplicationExecutionContext(operation),
+            });
+        }
+
+        return args;
+    }
+
+    /// <summary>The environment as the manifest would write it: references stay as <c>{resource.property}</c> expressions.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> PublishedEnvironmentOf(IResource resource)
+    {
+        var result = await ExecutionConfigurationBuilder.Create(resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        Assert.Null(result.Exception);
+        return result.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
+    }
+
+    private static string Flatten(Exception error) =>
+        error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(Flatten)) : error.ToString();
+}
