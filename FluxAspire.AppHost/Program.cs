@@ -9,6 +9,7 @@ var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_C
 var api = builder.AddProject<Projects.FluxAspire_Api>("api")
     .WithReference(comfyui)
     .WaitFor(comfyui)
+    .WithComfyUIFolders(comfyui)
     .WithHttpHealthCheck("/health");
 
 builder.LogWhereToFind(api, comfyui);

@@ -42,7 +42,9 @@ public static class ComfyUIBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, int stepMs = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepMs);
-        var resource = new ComfyUISimulatorResource(name);
+        // One folder per AppHost run: the API gets the same paths, so it can clean up each job's files and download models.
+        var resource = new ComfyUISimulatorResource(name,
+            Path.Combine(Path.GetTempPath(), "fluxaspire", $"{name}-{Environment.ProcessId}"));
         var simulatorBuilder = builder.AddResource(resource).WithAnnotation(simulator);
         // The supported way (13.6) to give a resource type of our own the project launch wiring that AddProject applies.
 #pragma warning disable ASPIREPROJECTS001
@@ -59,6 +61,11 @@ public static class ComfyUIBuilderExtensions
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--step-ms");
                 context.Args.Add(stepMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (!context.ExecutionContext.IsPublishMode)
+                {
+                    context.Args.Add("--base-directory");
+                    context.Args.Add(resource.DataDirectory);
+                }
             })
             .WithHttpHealthCheck(HealthCheckPath, endpointName: ComfyUISimulatorResource.PrimaryEndpointName)
             .WithManifestPublishingCallback(context => WriteSimulatorManifestAsync(context, resource, simulator));
@@ -75,6 +82,29 @@ public static class ComfyUIBuilderExtensions
         await context.WriteEnvironmentVariablesAsync(resource);
         context.WriteBindings(resource);
     }
+
+    /// <summary>
+    /// Gives a service ComfyUI's folders when it shares ComfyUI's disk (the simulator in run mode): the API then deletes
+    /// each job's uploaded inputs and outputs when the job ends (<c>ComfyUI__InputDirectory</c>,
+    /// <c>ComfyUI__OutputDirectory</c>) and can download models (<c>ComfyUI__ModelsDirectory</c>). No-op otherwise.
+    /// </summary>
+    /// <param name="builder">The service that uses ComfyUI.</param>
+    /// <param name="comfyui">The ComfyUI resource.</param>
+    public static IResourceBuilder<T> WithComfyUIFolders<T>(this IResourceBuilder<T> builder, IResourceBuilder<IComfyUIResource> comfyui)
+        where T : IResourceWithEnvironment =>
+        comfyui.Resource is ComfyUISimulatorResource simulator
+            ? builder.WithEnvironment(context =>
+            {
+                if (context.ExecutionContext.IsPublishMode)
+                {
+                    return;
+                }
+
+                context.EnvironmentVariables["ComfyUI__InputDirectory"] = Path.Combine(simulator.DataDirectory, "input");
+                context.EnvironmentVariables["ComfyUI__OutputDirectory"] = Path.Combine(simulator.DataDirectory, "output");
+                context.EnvironmentVariables["ComfyUI__ModelsDirectory"] = Path.Combine(simulator.DataDirectory, "models");
+            })
+            : builder;
 
     /// <summary>Uses a ComfyUI that is already running at <paramref name="url"/>; healthy while it answers <c>/system_stats</c>.</summary>
     /// <param name="builder">The app model builder.</param>

@@ -5,9 +5,13 @@ namespace Aspire.Hosting.ApplicationModel;
 /// It takes ComfyUI's own flags (<c>--listen</c>, <c>--port</c>), not <c>ASPNETCORE_URLS</c>.
 /// </summary>
 /// <param name="name">The resource name, also the connection string name.</param>
-public sealed class ComfyUISimulatorResource(string name) : ProjectResource(name), IComfyUIResource
+/// <param name="dataDirectory">The simulator's --base-directory (models/, input/, output/, temp/).</param>
+public sealed class ComfyUISimulatorResource(string name, string dataDirectory) : ProjectResource(name), IComfyUIResource
 {
     internal const string PrimaryEndpointName = "http";
+
+    /// <summary>The simulator's base directory: ComfyUI's models/, input/ and output/ folders live under it.</summary>
+    public string DataDirectory { get; } = dataDirectory;
 
     private EndpointReference? _primaryEndpoint;
 

@@ -29,12 +29,26 @@ public sealed class AppModelTests
 
         var args = await ArgsOf(comfyui);
 
-        Assert.Equal(6, args.Count);
+        Assert.Equal(8, args.Count);
         Assert.Equal(["--listen", "127.0.0.1", "--port"], args.Take(3));
         var port = Assert.IsType<EndpointReferenceExpression>(args[3]);
         Assert.Equal(("http", EndpointProperty.TargetPort), (port.Endpoint.EndpointName, port.Property));
         Assert.Same(comfyui, port.Endpoint.Resource);
-        Assert.Equal(["--step-ms", "0"], args.Skip(4));
+        Assert.Equal(["--step-ms", "0", "--base-directory", comfyui.DataDirectory], args.Skip(4));
+    }
+
+    [Fact]
+    public async Task Api_gets_the_simulators_folders_so_it_can_clean_up_job_files()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();
+        var comfyui = (ComfyUISimulatorResource)Resource(builder, "comfyui");
+
+        var env = await RunEnvironmentOf(Resource(builder, "api"));
+
+        Assert.Equal(Path.Combine(comfyui.DataDirectory, "input"), env["ComfyUI__InputDirectory"]);
+        Assert.Equal(Path.Combine(comfyui.DataDirectory, "output"), env["ComfyUI__OutputDirectory"]);
+        Assert.Equal(Path.Combine(comfyui.DataDirectory, "models"), env["ComfyUI__ModelsDirectory"]);
+        Assert.False((await PublishedEnvironmentOf(Resource(builder, "api"))).ContainsKey("ComfyUI__InputDirectory"));
     }
 
     [Fact]
@@ -55,7 +69,7 @@ public sealed class AppModelTests
 
         var args = await ArgsOf((ComfyUISimulatorResource)Resource(builder, "comfyui"));
 
-        Assert.Equal(["--step-ms", "250"], args.Skip(4));
+        Assert.Equal(["--step-ms", "250"], args.Skip(4).Take(2));
     }
 
     [Fact]
@@ -147,6 +161,18 @@ public sealed class AppModelTests
         }
 
         return args;
+    }
+
+    /// <summary>The literal environment values set for run mode (no endpoint references are resolved).</summary>
+    private static async Task<IReadOnlyDictionary<string, object>> RunEnvironmentOf(IResource resource)
+    {
+        var env = new Dictionary<string, object>();
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), env));
+        }
+
+        return env;
     }
 
     /// <summary>The environment as the manifest would write it: references stay as <c>{resource.property}</c> expressions.</summary>
