@@ -66,9 +66,21 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
             ? await entry.Ended.Task.WaitAsync(cancellationToken)
             : throw new KeyNotFoundException($"no job '{id}'");
 
+    // Output bytes are the bulk of a job; keep them only while a waiter may still collect them, so a busy instance
+    // does not hold minutes of images in memory just to remember which ids it has seen.
     private async Task ForgetLaterAsync(string id, Entry entry)
     {
-        await Task.Delay(options.Value.Retention, time);
+        var keepResult = options.Value.ResultRetention < options.Value.Retention ? options.Value.ResultRetention : options.Value.Retention;
+        await Task.Delay(keepResult, time);
+        lock (entry)
+        {
+            var slim = entry.Record with { Result = null };
+            entry.Record = slim;
+            entry.Ended = new TaskCompletionSource<JobRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+            entry.Ended.SetResult(slim);
+        }
+
+        await Task.Delay(options.Value.Retention - keepResult, time);
         _jobs.TryRemove(new KeyValuePair<string, Entry>(id, entry));
     }
 
@@ -76,6 +88,6 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
     {
         public JobRecord Record { get; set; } = record;
 
-        public TaskCompletionSource<JobRecord> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<JobRecord> Ended { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

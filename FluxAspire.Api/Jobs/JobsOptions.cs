@@ -15,7 +15,14 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long a finished job stays in the store after it ended.</summary>
+    /// <summary>
+    /// How long a finished job keeps its output bytes, for the waiter that collects them (sync request, webhook,
+    /// upload); after that only its status stays, until <see cref="Retention"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);
 }

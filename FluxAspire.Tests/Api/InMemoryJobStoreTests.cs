@@ -67,4 +67,28 @@ public class InMemoryJobStoreTests
         Assert.Null(await store.GetAsync("a", default));
         Assert.True(await store.TryAddAsync(Job("a"), default));
     }
+
+    [Fact]
+    public async Task Output_bytes_are_dropped_after_the_result_retention_but_the_id_stays_taken()
+    {
+        var store = new InMemoryJobStore(
+            Options.Create(new JobsOptions { ResultRetention = TimeSpan.FromMilliseconds(50), Retention = TimeSpan.FromMinutes(5) }),
+            TimeProvider.System);
+        await store.TryAddAsync(Job("a"), default);
+        var result = new JobResult("a", [], [new JobOutputFile("9", "a_ComfyUI_00001_.png", new byte[1024])], default!);
+        await store.CompleteAsync("a", result, null, default);
+        Assert.Same(result, (await store.GetAsync("a", default))!.Result);
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await store.GetAsync("a", default))!.Result is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var slim = (await store.GetAsync("a", default))!;
+        Assert.Null(slim.Result);
+        Assert.Equal(JobStatus.Succeeded, slim.Status);
+        Assert.Null((await store.WaitForEndAsync("a", default)).Result);
+        Assert.False(await store.TryAddAsync(Job("a"), default));
+    }
 }
