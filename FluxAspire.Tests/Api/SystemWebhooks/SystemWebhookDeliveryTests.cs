@@ -79,6 +79,34 @@ public class SystemWebhookDeliveryTests(SystemWebhookEnvironment env) : IClassFi
     }
 
     [Fact]
+    public async Task A_url_image_input_sends_file_downloaded_and_cleanup_sends_file_deleted_without_query_or_bytes()
+    {
+        var id = NewId("sys-download");
+        var imageUrl = new Uri(env.Receiver.BaseAddress, "/image.png");
+        using var response = await _http.PostAsJsonAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = Inputs.InputsGraphs.LoadAndSave(imageUrl + "?token=do-not-leak"),
+            ["id"] = id,
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var (downloadRequest, downloaded) = await env.WaitForEventAsync("storage.file_downloaded", b => (string?)b["data"]!["url"] == imageUrl.ToString());
+        StandardWebhooksVerifier.Verify(SystemWebhookEnvironment.Secret, downloadRequest);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["url"] = imageUrl.ToString(), ["size"] = SystemWebhookEnvironment.Png.Length }, downloaded["data"]));
+        Assert.DoesNotContain("do-not-leak", downloadRequest.BodyText);
+
+        var output = Path.Combine(env.Simulator.OutputDirectory, $"{id}_in_00001_.png");
+        var (_, deletedOutput) = await env.WaitForEventAsync("storage.file_deleted", b => (string?)b["data"]!["local_path"] == output);
+        Assert.Equal(["local_path", "size"], deletedOutput["data"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.True((long)deletedOutput["data"]!["size"]! > 0);
+        Assert.False(File.Exists(output));
+
+        var (_, deletedInput) = await env.WaitForEventAsync("storage.file_deleted",
+            b => ((string?)b["data"]!["local_path"])?.StartsWith(env.Simulator.InputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal) == true);
+        Assert.Equal(SystemWebhookEnvironment.Png.Length, (long?)deletedInput["data"]!["size"]);
+    }
+
+    [Fact]
     public async Task A_failed_node_posts_one_legacy_prompt_failed_with_the_real_error_and_a_comfy_execution_error()
     {
         using var sim = env.Simulator.CreateClient();

@@ -10,6 +10,9 @@ public sealed class SystemWebhookEnvironment : IAsyncLifetime
     public const string Secret = "c3lzdGVtLXdlYmhvb2stdGVzdC1rZXk=";
     public const string SystemPath = "/system";
 
+    /// <summary>Served at /image.png, for image inputs given as a URL.</summary>
+    public static readonly byte[] Png = Inputs.TestImages.Png(16, 16);
+
     public SimulatorProcess Simulator { get; private set; } = null!;
 
     public ApiProcess Api { get; private set; } = null!;
@@ -19,6 +22,11 @@ public sealed class SystemWebhookEnvironment : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Receiver = await LocalReceiver.StartAsync();
+        Receiver.RespondAt("/image.png", async (_, _, context) =>
+        {
+            context.Response.ContentType = "image/png";
+            await context.Response.Body.WriteAsync(Png);
+        });
         Simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
         Api = await ApiProcess.StartAsync(Simulator.BaseAddress, new Dictionary<string, string>
         {
@@ -26,6 +34,9 @@ public sealed class SystemWebhookEnvironment : IAsyncLifetime
             ["WEBHOOK_SECRET"] = Secret,
             ["Webhooks__RetryDelay"] = "00:00:00.100",
             ["Webhooks__RetryFor"] = "00:00:30",
+            // Cleanup on, so storage.file_deleted fires.
+            ["ComfyUI__InputDirectory"] = Simulator.InputDirectory,
+            ["ComfyUI__OutputDirectory"] = Simulator.OutputDirectory,
             ["SYSTEM_WEBHOOK_URL"] = new Uri(Receiver.BaseAddress, SystemPath).ToString(),
             ["SYSTEM_WEBHOOK_EVENTS"] = "all",
             ["SYSTEM_META_region"] = "eu-test",
