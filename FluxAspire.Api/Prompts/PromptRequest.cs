@@ -27,12 +27,15 @@ public sealed record PromptRequest
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
 
+    /// <summary>Recognised but not supported here (no S3 uploader): a request with it gets a 400; use http_upload.</summary>
     [JsonPropertyName("s3")]
     public JsonNode? S3 { get; init; }
 
+    /// <summary>Recognised but not supported here (no Azure uploader): a request with it gets a 400; use http_upload.</summary>
     [JsonPropertyName("azure_blob_upload")]
     public JsonNode? AzureBlobUpload { get; init; }
 
+    /// <summary>Recognised but not supported here (no Hugging Face uploader): a request with it gets a 400; use http_upload.</summary>
     [JsonPropertyName("hf_upload")]
     public JsonNode? HfUpload { get; init; }
 
