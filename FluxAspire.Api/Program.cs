@@ -10,6 +10,7 @@ using FluxAspire.Api.Outbound;
 using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Readiness;
+using FluxAspire.Api.SystemWebhooks;
 using FluxAspire.Api.Webhooks;
 using FluxAspire.Api.Workflows;
 
@@ -21,6 +22,7 @@ builder.AddJobs();
 builder.AddJobInputs();
 builder.AddOutboundHttp();
 builder.AddResultDelivery();
+builder.AddSystemWebhooks();
 builder.AddOutputConversion();
 builder.AddBackpressure();
 builder.AddSyncEndpoints();

@@ -10,7 +10,7 @@ namespace FluxAspire.Api.Cleanup;
 /// and the outputs GET /history lists for it (filename + subfolder + type "output"; previews in temp are ComfyUI's to
 /// clear). Runs in the background so responses never wait for it; every path must stay inside its folder.
 /// </summary>
-public sealed partial class JobFileCleanup(ComfyClient client, IOptions<ComfyFolderOptions> options, ILogger<JobFileCleanup> logger)
+public sealed partial class JobFileCleanup(ComfyClient client, IOptions<ComfyFolderOptions> options, SystemWebhooks.SystemWebhooks systemWebhooks, ILogger<JobFileCleanup> logger)
 {
     private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(15);
@@ -124,7 +124,9 @@ public sealed partial class JobFileCleanup(ComfyClient client, IOptions<ComfyFol
 
         try
         {
+            var size = new FileInfo(path) is { Exists: true } info ? info.Length : (long?)null;
             File.Delete(path);
+            if (size is not null) systemWebhooks.OnStorageEvent(SystemWebhooks.SystemWebhookEvents.FileDeleted, null, path: path, size: size);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -20,8 +20,12 @@ public sealed class ComfyPromptEvents
         return new Subscription(this, promptId, channel.Reader);
     }
 
+    /// <summary>Sees every message before it is routed, on the WebSocket read loop, so it must be quick (system webhooks).</summary>
+    public Action<ComfyMessage>? Observer { get; set; }
+
     public void Publish(ComfyMessage message)
     {
+        Observer?.Invoke(message);
         if (message.PromptId is { } id && _subscribers.TryGetValue(id, out var channel))
         {
             channel.Writer.TryWrite(message);

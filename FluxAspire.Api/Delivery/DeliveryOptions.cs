@@ -24,4 +24,9 @@ public sealed record DeliveryOptions
     /// <summary>{url_prefix, async}: PUT each output to url_prefix/filename; responses then carry URLs.</summary>
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
+
+    /// <summary>The recipe's other upload keys (s3, azure_blob_upload, hf_upload) as sent; recognised so they can be
+    /// refused with a clear 400 instead of being silently dropped (see Uploads/UnsupportedUploads).</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, JsonNode?> OtherUploads { get; init; } = new Dictionary<string, JsonNode?>();
 }

@@ -8,7 +8,7 @@ namespace FluxAspire.Api.Inputs;
 /// private, link-local and metadata addresses refused, redirects and DNS answers re-checked). Adds the input's own limits:
 /// an image/* content type, a size cap (checked while reading, not just from Content-Length) and a timeout.
 /// </summary>
-public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options)
+public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options, SystemWebhooks.SystemWebhooks systemWebhooks)
 {
     /// <summary>The image, or the reason it could not be fetched (said to the client, so no internals).</summary>
     public async Task<ImageInputValue> FetchAsync(Uri url, CancellationToken cancellationToken)
@@ -41,6 +41,7 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
                 return Refused($"the image is larger than {settings.MaxBytes} bytes");
             }
 
+            systemWebhooks.OnStorageEvent(SystemWebhooks.SystemWebhookEvents.FileDownloaded, null, url, size: content.Length);
             return ImageFormat.Sniff(content) is { } format
                 ? new ImageInputValue.Inline(content, format)
                 : Refused($"the content is not a {ImageFormat.Accepted} image");

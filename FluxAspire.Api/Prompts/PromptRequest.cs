@@ -27,6 +27,18 @@ public sealed record PromptRequest
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
 
+    /// <summary>Recognised but not supported here (no S3 uploader): a request with it gets a 400; use http_upload.</summary>
+    [JsonPropertyName("s3")]
+    public JsonNode? S3 { get; init; }
+
+    /// <summary>Recognised but not supported here (no Azure uploader): a request with it gets a 400; use http_upload.</summary>
+    [JsonPropertyName("azure_blob_upload")]
+    public JsonNode? AzureBlobUpload { get; init; }
+
+    /// <summary>Recognised but not supported here (no Hugging Face uploader): a request with it gets a 400; use http_upload.</summary>
+    [JsonPropertyName("hf_upload")]
+    public JsonNode? HfUpload { get; init; }
+
     /// <summary>The delivery fields of the envelope, handed to the job.</summary>
     public DeliveryOptions Delivery() => new()
     {
@@ -34,5 +46,6 @@ public sealed record PromptRequest
         WebhookV2 = WebhookV2,
         ConvertOutput = ConvertOutput,
         HttpUpload = HttpUpload,
+        OtherUploads = Uploads.UnsupportedUploads.Collect(("s3", S3), ("azure_blob_upload", AzureBlobUpload), ("hf_upload", HfUpload)),
     };
 }

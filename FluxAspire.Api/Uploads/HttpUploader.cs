@@ -7,7 +7,7 @@ using FluxAspire.Api.Outbound;
 namespace FluxAspire.Api.Uploads;
 
 /// <summary>PUTs a job's outputs to url_prefix/filename through the SSRF-guarded client.</summary>
-public sealed class HttpUploader(IHttpClientFactory httpClientFactory, ILogger<HttpUploader> logger)
+public sealed class HttpUploader(IHttpClientFactory httpClientFactory, SystemWebhooks.SystemWebhooks systemWebhooks, ILogger<HttpUploader> logger)
 {
     private const int Attempts = 3;
 
@@ -21,6 +21,7 @@ public sealed class HttpUploader(IHttpClientFactory httpClientFactory, ILogger<H
         {
             var url = upload.UrlFor(file.Filename);
             await PutAsync(http, jobId, url, file, cancellationToken);
+            systemWebhooks.OnStorageEvent(SystemWebhooks.SystemWebhookEvents.FileUploaded, jobId, url, size: file.Content.Length);
             return url.ToString();
         }));
         return (urls, clock.Elapsed);

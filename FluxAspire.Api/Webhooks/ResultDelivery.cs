@@ -29,6 +29,7 @@ public sealed class ResultDelivery(
     {
         await CheckUrlAsync("webhook", delivery.Webhook, errors, cancellationToken);
         await CheckUrlAsync("webhook_v2", delivery.WebhookV2, errors, cancellationToken);
+        UnsupportedUploads.Validate(delivery, errors);
         if (HttpUploadRequest.Parse(delivery.HttpUpload, errors) is { } upload)
         {
             await CheckUrlAsync($"{HttpUploadRequest.Field}.url_prefix", upload.UrlPrefix.ToString(), errors, cancellationToken);

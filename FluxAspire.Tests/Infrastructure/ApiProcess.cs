@@ -82,6 +82,7 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                _process.WaitForExit(); // drains stdout/stderr, so the log holds the reason it exited
                 throw new InvalidOperationException($"the API exited with {_process.ExitCode}:\n{Log}");
             }
 
