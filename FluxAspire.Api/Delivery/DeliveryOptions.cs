@@ -24,4 +24,8 @@ public sealed record DeliveryOptions
     /// <summary>{url_prefix, async}: PUT each output to url_prefix/filename; responses then carry URLs.</summary>
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
+
+    /// <summary>[{url_pattern, auth}] for URL downloads (Credentials/); raw, never serialized or echoed.</summary>
+    [JsonIgnore]
+    public JsonNode? Credentials { get; init; }
 }

@@ -27,6 +27,10 @@ public sealed record PromptRequest
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
 
+    /// <summary>[{url_pattern, auth}]: auth for URL downloads (image inputs, model URLs). Never echoed back.</summary>
+    [JsonPropertyName("credentials")]
+    public JsonNode? Credentials { get; init; }
+
     /// <summary>The delivery fields of the envelope, handed to the job.</summary>
     public DeliveryOptions Delivery() => new()
     {
@@ -34,5 +38,6 @@ public sealed record PromptRequest
         WebhookV2 = WebhookV2,
         ConvertOutput = ConvertOutput,
         HttpUpload = HttpUpload,
+        Credentials = Credentials,
     };
 }

@@ -45,6 +45,7 @@ public sealed record WorkflowEnvelope(JsonNode? Input, string? Id, DeliveryOptio
             WebhookV2 = String("webhook_v2"),
             ConvertOutput = Object("convert_output"),
             HttpUpload = Object("http_upload"),
+            Credentials = body["credentials"]?.DeepClone(),
         });
     }
 }
