@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Outbound;
@@ -27,7 +28,7 @@ public static class DownloadApi
     }
 
     internal static async Task<Results<Ok<DownloadResponse>, Accepted<DownloadResponse>, ValidationProblem, ProblemHttpResult>> DownloadAsync(
-        JsonObject body, ModelDownloader downloader, ModelTypes modelTypes, IOutboundUrlGuard guard, BackgroundDownloads background,
+        HttpRequest httpRequest, ModelDownloader downloader, ModelTypes modelTypes, IOutboundUrlGuard guard, BackgroundDownloads background,
         CancellationToken cancellationToken)
     {
         if (downloader.ModelsDirectory is null)
@@ -37,6 +38,21 @@ public static class DownloadApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        // Read by hand (not bound) so a wrong type is a 400 naming the field, and the document shows DownloadRequest.
+        JsonObject? body = null;
+        try
+        {
+            body = await JsonNode.ParseAsync(httpRequest.Body, cancellationToken: cancellationToken) as JsonObject;
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (body is null)
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object {url, model_type, filename?, wait?, auth?}"] });
+        }
+
         var types = await modelTypes.GetAsync(body["model_type"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null, cancellationToken);
         if (types is null)
         {
@@ -54,7 +70,7 @@ public static class DownloadApi
             return ApiProblems.Validation(errors);
         }
 
-        var shownUrl = ModelFileNames.Redacted(download.Url);
+        var shownUrl = ModelFileNames.WithoutUserInfo(download.Url);
         if (!download.Wait)
         {
             background.Start(download);

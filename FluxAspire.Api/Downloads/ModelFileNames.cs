@@ -27,6 +27,10 @@ public static class ModelFileNames
         return extension is { Length: > 1 and <= 16 } && Sanitise("x" + extension) is not null ? hash + extension.ToLowerInvariant() : hash + ".safetensors";
     }
 
+    /// <summary>The URL as the caller gave it, less any user:password@, for response bodies.</summary>
+    public static string WithoutUserInfo(Uri url) =>
+        string.IsNullOrEmpty(url.UserInfo) ? url.OriginalString : new UriBuilder(url) { UserName = "", Password = "" }.Uri.AbsoluteUri;
+
     /// <summary>A URL without user info and query, for logs and errors.</summary>
     public static string Redacted(Uri url) => url.IsAbsoluteUri ? $"{url.Scheme}://{url.Authority}{url.AbsolutePath}" : "(relative url)";
 }

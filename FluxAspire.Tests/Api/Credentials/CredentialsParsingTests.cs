@@ -73,6 +73,13 @@ public sealed class CredentialsParsingTests
     }
 
     [Fact]
+    public void Echoed_urls_keep_their_query_but_lose_user_info()
+    {
+        Assert.Equal("https://host.example/m.bin?download=true", ModelFileNames.WithoutUserInfo(new Uri("https://host.example/m.bin?download=true")));
+        Assert.Equal("https://host.example/m.bin?download=true", ModelFileNames.WithoutUserInfo(new Uri("https://u:pw@host.example/m.bin?download=true")));
+    }
+
+    [Fact]
     public void Redacted_urls_lose_user_info_and_query() =>
         Assert.Equal("https://host.example/m.bin", ModelFileNames.Redacted(new Uri("https://user:pw@host.example/m.bin?token=x")));
 }

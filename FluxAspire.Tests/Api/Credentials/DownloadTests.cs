@@ -108,6 +108,8 @@ public sealed class DownloadTests(CredentialsApiFixture fixture) : IClassFixture
     [InlineData("""{"url":"http://x.example/m.safetensors","model_type":"vae","auth":{"type":"s3"}}""", "auth.type", "s3 is not supported by this server")]
     [InlineData("""{"url":"http://10.1.2.3/m.safetensors","model_type":"vae"}""", "url", "the URL is not allowed: ")]
     [InlineData("""{"url":"http://127.0.0.1:9/m.safetensors","model_type":"vae"}""", "url", "the URL is not allowed: ")]
+    [InlineData("""[1]""", "body", "must be a JSON object")]
+    [InlineData("""{"url":""", "body", "must be a JSON object")]
     public async Task Bad_requests_are_400s_naming_the_field(string json, string field, string messageStart)
     {
         using var response = await _api.PostAsync("/download", new StringContent(json, Encoding.UTF8, "application/json"));
