@@ -1,5 +1,6 @@
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Downloads;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Inputs;
 using FluxAspire.Api.Interrupts;
@@ -21,6 +22,7 @@ builder.AddComfyClient();
 builder.AddJobs();
 builder.AddJobInputs();
 builder.AddOutboundHttp();
+builder.AddModelDownloads();
 builder.AddResultDelivery();
 builder.AddSystemWebhooks();
 builder.AddOutputConversion();
@@ -40,6 +42,7 @@ app.MapPromptApi();
 app.MapInterruptApi();
 app.MapReadinessApi();
 app.MapModelsApi();
+app.MapDownloadApi();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -17,6 +17,7 @@ public sealed class ImageInputs(ImageInputCatalog catalog, ImageUrlFetcher fetch
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var pending = new List<PendingImageInput>();
+        var credentials = Credentials.RequestCredentials.Parse(request.Delivery.Credentials, new Dictionary<string, string[]>());
         JsonObject? graph = null;
         foreach (var (nodeId, node) in request.Graph)
         {
@@ -37,7 +38,7 @@ public sealed class ImageInputs(ImageInputCatalog catalog, ImageUrlFetcher fetch
                 var parsed = ImageInputParser.Classify(value.GetValue<string>(), options.Value.MaxBytes);
                 if (parsed is ImageInputValue.Url url)
                 {
-                    parsed = await fetcher.FetchAsync(url.Address, cancellationToken);
+                    parsed = await fetcher.FetchAsync(url.Address, credentials.For(url.Address), cancellationToken);
                 }
 
                 switch (parsed)

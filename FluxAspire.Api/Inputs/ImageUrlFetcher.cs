@@ -11,15 +11,19 @@ namespace FluxAspire.Api.Inputs;
 public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options, SystemWebhooks.SystemWebhooks systemWebhooks)
 {
     /// <summary>The image, or the reason it could not be fetched (said to the client, so no internals).</summary>
-    public async Task<ImageInputValue> FetchAsync(Uri url, CancellationToken cancellationToken)
+    public async Task<ImageInputValue> FetchAsync(Uri url, CancellationToken cancellationToken) => await FetchAsync(url, null, cancellationToken);
+
+    /// <summary>As above, authenticated with the request's matching credential (never shown in the reason).</summary>
+    public async Task<ImageInputValue> FetchAsync(Uri url, Credentials.UrlAuth? auth, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.FetchTimeout);
         try
         {
+            using var request = Credentials.AuthenticatedRequest.Get(url, auth);
             using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName)
-                .GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return Refused($"the server answered {(int)response.StatusCode}");

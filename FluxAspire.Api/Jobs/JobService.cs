@@ -4,11 +4,12 @@ namespace FluxAspire.Api.Jobs;
 
 /// <summary>The one way into the pipeline: submit a job, wait for it, cancel it. A synchronous endpoint is
 /// <see cref="RunAsync"/>: submit, then wait.</summary>
-public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worker, Inputs.ImageInputs imageInputs, IOptions<JobsOptions> options, TimeProvider time)
+public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worker, Inputs.ImageInputs imageInputs, Downloads.ModelUrlInputs modelUrls, IOptions<JobsOptions> options, TimeProvider time)
 {
     /// <summary>Stores and queues a job. Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
     public async Task<JobRecord> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        request = await modelUrls.PrepareAsync(request, cancellationToken);
         request = await imageInputs.PrepareAsync(request, cancellationToken);
         var job = new JobRecord(request, request.ReceivedAt + options.Value.Timeout);
         if (!await store.TryAddAsync(job, cancellationToken))

@@ -55,9 +55,13 @@ internal sealed class OutboundRedirectHandler(IOutboundUrlGuard guard, IOptionsM
             Content = keepMethod ? previous.Content : null,
         };
         var sameOrigin = Uri.Compare(previous.RequestUri, next, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        // A request's own credential header (credentials[].auth type "header") is as secret as Authorization.
+        previous.Options.TryGetValue(Credentials.UrlAuth.SecretHeaderKey, out var secretHeader);
+        if (secretHeader is not null) request.Options.Set(Credentials.UrlAuth.SecretHeaderKey, secretHeader);
         foreach (var header in previous.Headers)
         {
-            if (!sameOrigin && (header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase))) continue;
+            if (!sameOrigin && (header.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || header.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals(secretHeader, StringComparison.OrdinalIgnoreCase))) continue;
             request.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
         request.Headers.Host = null;

@@ -36,6 +36,7 @@ public static class PromptApi
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
         ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
+        Credentials.RequestCredentials.Parse(request.Credentials, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)

@@ -39,6 +39,10 @@ public sealed record PromptRequest
     [JsonPropertyName("hf_upload")]
     public JsonNode? HfUpload { get; init; }
 
+    /// <summary>[{url_pattern, auth}]: auth for URL downloads (image inputs, model URLs). Never echoed back.</summary>
+    [JsonPropertyName("credentials")]
+    public JsonNode? Credentials { get; init; }
+
     /// <summary>The delivery fields of the envelope, handed to the job.</summary>
     public DeliveryOptions Delivery() => new()
     {
@@ -47,5 +51,6 @@ public sealed record PromptRequest
         ConvertOutput = ConvertOutput,
         HttpUpload = HttpUpload,
         OtherUploads = Uploads.UnsupportedUploads.Collect(("s3", S3), ("azure_blob_upload", AzureBlobUpload), ("hf_upload", HfUpload)),
+        Credentials = Credentials,
     };
 }

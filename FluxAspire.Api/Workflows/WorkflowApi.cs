@@ -70,6 +70,7 @@ public static class WorkflowApi
         }
 
         ConvertOutputOptions.Parse(envelope.Delivery.ConvertOutput, errors);
+        Credentials.RequestCredentials.Parse(envelope.Delivery.Credentials, errors);
         var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
         await delivery.ValidateAsync(envelope.Delivery, errors, cancellationToken);
         if (errors.Count > 0)

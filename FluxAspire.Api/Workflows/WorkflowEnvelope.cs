@@ -46,6 +46,7 @@ public sealed record WorkflowEnvelope(JsonNode? Input, string? Id, DeliveryOptio
             ConvertOutput = Object("convert_output"),
             HttpUpload = Object("http_upload"),
             OtherUploads = Uploads.UnsupportedUploads.Collect(Uploads.UnsupportedUploads.Fields.Select(f => (f, body[f]?.DeepClone())).ToArray()),
+            Credentials = body["credentials"]?.DeepClone(),
         });
     }
 }

@@ -125,6 +125,7 @@ internal sealed class WorkflowOpenApiTransformer(WorkflowLibrary library, Workfl
             Properties = new Dictionary<string, IOpenApiSchema>
             {
                 ["input"] = new OpenApiSchemaReference(definition.SchemaName + "Input", document),
+                ["credentials"] = new OpenApiSchema { Type = JsonSchemaType.Array, Description = "[{url_pattern (glob: * ? **), auth: {type: bearer|basic|header|query, …}}]: auth for URL downloads (image inputs, model URLs); the first matching pattern wins. Never echoed." },
                 ["id"] = Field(JsonSchemaType.String, "Request id; a new UUID when left out."),
                 ["webhook"] = Field(JsonSchemaType.String, "Legacy webhook URL: one unsigned output.complete POST per output file."),
                 ["webhook_v2"] = Field(JsonSchemaType.String, "Webhook URL for one signed (Standard Webhooks) POST with the whole result."),
