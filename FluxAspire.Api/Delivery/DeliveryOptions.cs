@@ -29,6 +29,7 @@ public sealed record DeliveryOptions
     /// refused with a clear 400 instead of being silently dropped (see Uploads/UnsupportedUploads).</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonNode?> OtherUploads { get; init; } = new Dictionary<string, JsonNode?>();
+
     /// <summary>[{url_pattern, auth}] for URL downloads (Credentials/); raw, never serialized or echoed.</summary>
     [JsonIgnore]
     public JsonNode? Credentials { get; init; }

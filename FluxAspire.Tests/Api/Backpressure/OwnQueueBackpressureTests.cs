@@ -9,7 +9,8 @@ public class OwnQueueBackpressureTests(OwnQueueLimitedApi env) : IClassFixture<O
     [Fact]
     public async Task Jobs_waiting_in_the_apis_own_queue_count_toward_the_limit()
     {
-        var first = _http.PostAsync("/workflow/text2img", Text2Img(steps: 15));
+        // Long enough (6 s) that a loaded CI machine still sees both jobs waiting.
+        var first = _http.PostAsync("/workflow/text2img", Text2Img(steps: 60));
         var second = _http.PostAsync("/workflow/text2img", Text2Img(steps: 1));
 
         // One running in ComfyUI (its queue_remaining) and one in ours, held back by Prefetch=1.
