@@ -28,8 +28,8 @@ public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<Queu
     {
         Assert.Equal(HttpStatusCode.OK, (await _http.WaitForReadyAsync(HttpStatusCode.OK)).Status);
 
-        // 20 steps at 100 ms: about 2 s running, so ComfyUI's queue_remaining is 1.
-        var running = _http.PostAsync("/workflow/text2img", Text2Img(steps: 20));
+        // 50 steps at 100 ms: about 5 s running (room for a loaded machine), so ComfyUI's queue_remaining is 1.
+        var running = _http.PostAsync("/workflow/text2img", Text2Img(steps: 50));
         var (readyStatus, ready) = await _http.WaitForReadyAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
         Assert.Equal("not ready", (string?)ready["status"]);
