@@ -20,7 +20,7 @@ public sealed class JobsOptions
     /// upload); after that only its status stays, until <see cref="Retention"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
-    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
