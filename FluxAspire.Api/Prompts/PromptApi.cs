@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,8 +34,6 @@ public static class PromptApi
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
         var errors = PromptGraph.Validate(request.Prompt);
-        ConvertOutputOptions.Parse(request.Delivery().ConvertOutput, errors);
-        Credentials.RequestCredentials.Parse(request.Credentials, errors);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)
@@ -46,24 +43,9 @@ public static class PromptApi
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
         var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() };
-        if (ResultDelivery.RunsInBackground(job.Delivery))
-        {
-            var (accepted, refused) = await delivery.AcceptAsync(job, WebhookBodies.Echo(request));
-            return refused is not null ? refused : TypedResults.Accepted((string?)null, accepted);
-        }
-
-        var outcome = await runner.RunAsync(job, cancellationToken);
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var uploaded = await delivery.UploadIfAskedAsync(job, outcome.Result!, cancellationToken);
-        if (uploaded.Problem is { } uploadProblem)
-        {
-            return uploadProblem;
-        }
-
-        return TypedResults.Ok(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls));
+        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, WebhookBodies.Echo(request), runner, cancellationToken);
+        return problem is not null ? problem
+            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
+            : TypedResults.Ok(response!);
     }
 }

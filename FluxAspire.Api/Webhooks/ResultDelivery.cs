@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Credentials;
 using FluxAspire.Api.Delivery;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
 using FluxAspire.Api.Outbound;
+using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,9 +26,14 @@ public sealed class ResultDelivery(
     TimeProvider time,
     ILogger<ResultDelivery> logger)
 {
-    /// <summary>Adds a 400 error per bad or refused (SSRF) field: webhook, webhook_v2, http_upload.*.</summary>
+    /// <summary>
+    /// Adds a 400 error per bad or refused (SSRF) envelope field: webhook, webhook_v2, http_upload.*, convert_output.*,
+    /// credentials[*], and the unsupported upload keys.
+    /// </summary>
     public async Task ValidateAsync(DeliveryOptions delivery, IDictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
+        ConvertOutputOptions.Parse(delivery.ConvertOutput, errors);
+        RequestCredentials.Parse(delivery.Credentials, errors);
         await CheckUrlAsync("webhook", delivery.Webhook, errors, cancellationToken);
         await CheckUrlAsync("webhook_v2", delivery.WebhookV2, errors, cancellationToken);
         UnsupportedUploads.Validate(delivery, errors);
@@ -34,6 +41,31 @@ public sealed class ResultDelivery(
         {
             await CheckUrlAsync($"{HttpUploadRequest.Field}.url_prefix", upload.UrlPrefix.ToString(), errors, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The shared tail of every job endpoint: with a webhook or async upload, 202 at once (<c>Accepted</c>) and the job and
+    /// its delivery in the background; otherwise run it, upload the outputs if asked, and return the response.
+    /// </summary>
+    public async Task<(JsonObject? Accepted, PromptResponse? Response, ProblemHttpResult? Problem)> RunOrAcceptAsync(
+        JobRequest job, JsonObject echo, SyncJobRunner runner, CancellationToken cancellationToken)
+    {
+        if (RunsInBackground(job.Delivery))
+        {
+            var (accepted, refused) = await AcceptAsync(job, echo);
+            return (accepted, null, refused);
+        }
+
+        var outcome = await runner.RunAsync(job, cancellationToken);
+        if (outcome.Problem is { } problem)
+        {
+            return (null, null, problem);
+        }
+
+        var uploaded = await UploadIfAskedAsync(job, outcome.Result!, cancellationToken);
+        return uploaded.Problem is { } uploadProblem
+            ? (null, null, uploadProblem)
+            : (null, WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls), null);
     }
 
     /// <summary>True when the request answers 202 at once: any webhook, or http_upload with async true.</summary>

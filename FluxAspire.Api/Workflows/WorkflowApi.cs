@@ -4,7 +4,6 @@ using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,8 +68,6 @@ public static class WorkflowApi
             errors[field] = messages;
         }
 
-        ConvertOutputOptions.Parse(envelope.Delivery.ConvertOutput, errors);
-        Credentials.RequestCredentials.Parse(envelope.Delivery.Credentials, errors);
         var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
         await delivery.ValidateAsync(envelope.Delivery, errors, cancellationToken);
         if (errors.Count > 0)
@@ -85,25 +82,10 @@ public static class WorkflowApi
 
         var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
         var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = envelope.Delivery };
-        if (ResultDelivery.RunsInBackground(job.Delivery))
-        {
-            var (accepted, refused) = await delivery.AcceptAsync(job, Echo(envelope, input!));
-            return refused is not null ? refused : TypedResults.Accepted((string?)null, accepted);
-        }
-
-        var outcome = await runner.RunAsync(job, cancellationToken);
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
-
-        var uploaded = await delivery.UploadIfAskedAsync(job, outcome.Result!, cancellationToken);
-        if (uploaded.Problem is { } uploadProblem)
-        {
-            return uploadProblem;
-        }
-
-        return TypedResults.Ok(WithInput(ResultDelivery.WithUploads(PromptResponse.From(uploaded.Result), uploaded.Urls), input!));
+        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, Echo(envelope, input!), runner, cancellationToken);
+        return problem is not null ? problem
+            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
+            : TypedResults.Ok(WithInput(response!, input!));
     }
 
     /// <summary>The envelope as the client sent it, with the input's defaults filled in (the 202 and webhook echo).</summary>
