@@ -68,6 +68,15 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
         Assert.True(JsonNode.DeepEquals(firstOutput, history[cached]!["outputs"]!["9"]));
 
         // New seed, negotiated client (run3_ffclient): loader and text nodes cached, previews as event 4 with metadata.
+        // Socket c saw both runs only through their status broadcasts (3 each); those can reach it after a's
+        // executing-null, so wait for all six before clearing, or a late one would open c's next sequence.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (c.Messages.Count(m => m.Type == "status") < 6 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(6, c.Messages.Count(m => m.Type == "status"));
         a.Clear();
         c.Clear();
         var partly = await QueueAsync(http, Flux(c.ClientId, seed: 4242, text: coldText));
