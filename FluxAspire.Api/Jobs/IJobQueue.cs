@@ -1,11 +1,18 @@
 namespace FluxAspire.Api.Jobs;
 
-/// <summary>Job ids waiting for a worker, first in first out.</summary>
+/// <summary>Job ids waiting for a worker, first in first out. A shared queue leases each taken job to its taker until
+/// <see cref="AcknowledgeAsync"/>; a taker that dies lets the lease lapse and another replica takes the job again.</summary>
 public interface IJobQueue
 {
     ValueTask EnqueueAsync(string id, CancellationToken cancellationToken);
 
-    ValueTask<string> DequeueAsync(CancellationToken cancellationToken);
+    ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>The worker is done with the job (whatever its outcome): it leaves the queue for good.</summary>
+    ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Gives a job back unfinished (shutting down): another replica takes it at once.</summary>
+    ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken);
 
     /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
     int Count { get; }

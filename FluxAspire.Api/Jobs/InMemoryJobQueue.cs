@@ -24,12 +24,17 @@ public sealed class InMemoryJobQueue : IJobQueue
         }
     }
 
-    public async ValueTask<string> DequeueAsync(CancellationToken cancellationToken)
+    public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)
     {
         var id = await _ids.Reader.ReadAsync(cancellationToken);
         Interlocked.Decrement(ref _count);
-        return id;
+        return new JobTicket(id);
     }
+
+    // Nothing to acknowledge in memory: a taken job lives and dies with this process.
+    public ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken) => EnqueueAsync(ticket.JobId, cancellationToken);
 
     public int Count => Volatile.Read(ref _count);
 }

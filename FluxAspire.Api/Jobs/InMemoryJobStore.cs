@@ -14,7 +14,34 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
     public ValueTask<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) ? entry.Record : null);
 
-    public ValueTask<bool> TryStartAsync(string id, CancellationToken cancellationToken)
+    public ValueTask<JobOutputFile?> GetOutputAsync(string id, int index, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) && entry.Record.Result?.Files is { } files && index >= 0 && index < files.Count
+            ? files[index]
+            : null);
+
+    public ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken)
+    {
+        if (_jobs.TryGetValue(id, out var entry))
+        {
+            lock (entry)
+            {
+                if (entry.Record.Status == JobStatus.Running)
+                {
+                    entry.Record = entry.Record with { Progress = progress };
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("job events are not recorded in memory yet");
+
+    public ValueTask<IdempotencyBinding?> BindIdempotencyKeyAsync(string key, string jobId, string requestHash, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Idempotency-Key is not supported in memory yet");
+
+    public ValueTask<bool> TryStartAsync(string id, string replica, CancellationToken cancellationToken)
     {
         if (!_jobs.TryGetValue(id, out var entry))
         {
@@ -28,7 +55,13 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
                 return ValueTask.FromResult(false);
             }
 
-            entry.Record = entry.Record with { Status = JobStatus.Running };
+            entry.Record = entry.Record with
+            {
+                Status = JobStatus.Running,
+                StartedAt = time.GetUtcNow(),
+                Attempts = entry.Record.Attempts + 1,
+                Replica = replica,
+            };
             return ValueTask.FromResult(true);
         }
     }
@@ -50,7 +83,8 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
 
             final = entry.Record = entry.Record with
             {
-                Status = failure is null ? JobStatus.Succeeded : JobStatus.Failed,
+                Status = JobRecord.FinalStatus(failure),
+                FinishedAt = time.GetUtcNow(),
                 Result = failure is null ? result : null,
                 Failure = failure,
             };

@@ -5,7 +5,11 @@ namespace FluxAspire.Api.Jobs;
 /// <summary>A finished job: the graph that ran, its output files (fetched through /view) and timings.</summary>
 public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats);
 
-public sealed record JobOutputFile(string NodeId, string Filename, byte[] Content);
+/// <param name="Content">The bytes; empty when a shared store returns the file's description only (see <see cref="Length"/>).</param>
+public sealed record JobOutputFile(string NodeId, string Filename, byte[] Content)
+{
+    public long Length { get; init; } = Content.LongLength;
+}
 
 /// <summary>Timings in the recipe's terms (see the salad contract's "stats").</summary>
 /// <param name="ComfyStart">ComfyUI's execution_start, epoch ms.</param>

@@ -6,4 +6,7 @@ public enum JobStatus
     Running,
     Succeeded,
     Failed,
+
+    /// <summary>Ended by a cancel (POST /jobs/{id}/cancel, POST /interrupt, or the waiting caller going away).</summary>
+    Canceled,
 }

@@ -18,6 +18,7 @@ public sealed partial class JobWorker(
     Inputs.ImageInputUploader imageInputs,
     Cleanup.JobFileCleanup cleanup,
     IOptions<JobsOptions> options,
+    ReplicaIdentity replica,
     TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
 {
@@ -58,10 +59,10 @@ public sealed partial class JobWorker(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await slots.WaitAsync(stoppingToken);
-                string id;
+                JobTicket ticket;
                 try
                 {
-                    id = await queue.DequeueAsync(stoppingToken);
+                    ticket = await queue.DequeueAsync(stoppingToken);
                 }
                 catch
                 {
@@ -69,7 +70,7 @@ public sealed partial class JobWorker(
                     throw;
                 }
 
-                var task = RunOneAsync(id, stoppingToken);
+                var task = RunOneAsync(ticket, stoppingToken);
                 inFlight.TryAdd(task, true);
                 _ = task.ContinueWith(t =>
                 {
@@ -85,8 +86,9 @@ public sealed partial class JobWorker(
         await Task.WhenAll(inFlight.Keys);
     }
 
-    private async Task RunOneAsync(string id, CancellationToken stoppingToken)
+    private async Task RunOneAsync(JobTicket ticket, CancellationToken stoppingToken)
     {
+        var id = ticket.JobId;
         var timeout = options.Value.Timeout;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         // Registered before the job starts, so a cancel that races the start is not lost.
@@ -95,7 +97,7 @@ public sealed partial class JobWorker(
         var started = false;
         try
         {
-            if ((job = await store.GetAsync(id, stoppingToken)) is null || !(started = await store.TryStartAsync(id, stoppingToken)))
+            if ((job = await store.GetAsync(id, stoppingToken)) is null || !(started = await store.TryStartAsync(id, replica.Id, stoppingToken)))
             {
                 return; // cancelled while it waited in our queue
             }
@@ -113,6 +115,7 @@ public sealed partial class JobWorker(
         }
         finally
         {
+            await queue.AcknowledgeAsync(ticket, CancellationToken.None);
             _running.TryRemove(id, out _);
             _cancelReasons.TryRemove(id, out _);
             if (job is not null)

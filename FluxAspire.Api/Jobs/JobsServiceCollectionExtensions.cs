@@ -10,6 +10,7 @@ public static class JobsServiceCollectionExtensions
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IJobStore, InMemoryJobStore>();
         builder.Services.AddSingleton<IJobQueue, InMemoryJobQueue>();
+        builder.Services.AddSingleton<ReplicaIdentity>();
         builder.Services.AddSingleton<OutputCollector>();
         builder.Services.AddSingleton<JobWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());

@@ -27,11 +27,11 @@ public class InMemoryJobStoreTests
         await store.TryAddAsync(Job("a"), default);
         await store.TryAddAsync(Job("b"), default);
 
-        Assert.True(await store.TryStartAsync("a", default));
-        Assert.False(await store.TryStartAsync("a", default));
+        Assert.True(await store.TryStartAsync("a", "test-replica", default));
+        Assert.False(await store.TryStartAsync("a", "test-replica", default));
         await store.CompleteAsync("b", null, JobFailures.Cancelled(), default);
-        Assert.False(await store.TryStartAsync("b", default));
-        Assert.False(await store.TryStartAsync("unknown", default));
+        Assert.False(await store.TryStartAsync("b", "test-replica", default));
+        Assert.False(await store.TryStartAsync("unknown", "test-replica", default));
     }
 
     [Fact]
