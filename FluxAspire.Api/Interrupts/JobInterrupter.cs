@@ -9,9 +9,9 @@ namespace FluxAspire.Api.Interrupts;
 /// with its prompt_id). Either way it fails with <see cref="JobFailureKind.InterruptRequested"/>, so its waiting request
 /// and its webhook say "interrupted".
 /// </summary>
-public sealed class JobInterrupter(IJobStore store, JobWorker worker, JobFileCleanup cleanup)
+public sealed class JobInterrupter(IJobStore store, JobService jobs, JobWorker worker, JobFileCleanup cleanup)
 {
-    /// <summary>How long the answer waits for a running job to stop, so a 200 means it has ended.</summary>
+    /// <summary>How long the answer waits for a running job to stop, so a 200 means ComfyUI has let go of it.</summary>
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
 
     /// <summary>True when the job existed and had not ended yet.</summary>
@@ -22,33 +22,21 @@ public sealed class JobInterrupter(IJobStore store, JobWorker worker, JobFileCle
             return false;
         }
 
-        var failure = JobFailures.InterruptRequested(job.Status);
+        if (!await jobs.CancelAsync(id, JobFailures.InterruptRequested(job.Status)))
+        {
+            return false;
+        }
+
         if (job.Status == JobStatus.Queued)
         {
-            await store.CompleteAsync(id, null, failure, CancellationToken.None);
-            // If a worker took the job in the same instant, it is stopped there too.
-            worker.TryCancelRunning(id, failure);
             cleanup.DeleteInputs(job.Request);
-            return true;
         }
 
-        if (!worker.TryCancelRunning(id, failure))
+        // Running here: wait until the worker has removed or interrupted it in ComfyUI (still stopping after the wait is fine).
+        var waitUntil = DateTime.UtcNow + StopWait;
+        while (worker.IsRunning(id) && DateTime.UtcNow < waitUntil)
         {
-            return await store.GetAsync(id, cancellationToken) is { IsFinished: false };
-        }
-
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(StopWait);
-        try
-        {
-            await store.WaitForEndAsync(id, wait.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Still stopping (ComfyUI slow to answer); the job ends as interrupted all the same.
-        }
-        catch (KeyNotFoundException)
-        {
+            await Task.Delay(50, cancellationToken);
         }
 
         return true;

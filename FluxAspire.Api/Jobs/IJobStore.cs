@@ -24,8 +24,8 @@ public interface IJobStore
     /// <summary>Records sampler progress of a running job (best effort: never fails the job).</summary>
     ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken);
 
-    /// <summary>Records the end of a job (once; later calls are ignored) and wakes its waiters.</summary>
-    ValueTask CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken);
+    /// <summary>Records the end of a job (once; later calls are ignored) and wakes its waiters. True when this call ended it.</summary>
+    ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken);
 
     /// <summary>Waits until the job has ended and returns its final record, output bytes included.</summary>
     Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken);

@@ -37,4 +37,19 @@ public sealed class InMemoryJobQueue : IJobQueue
     public ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken) => EnqueueAsync(ticket.JobId, cancellationToken);
 
     public int Count => Volatile.Read(ref _count);
+
+    public bool TryDequeue(out JobTicket ticket)
+    {
+        if (_ids.Reader.TryRead(out var id))
+        {
+            Interlocked.Decrement(ref _count);
+            ticket = new JobTicket(id);
+            return true;
+        }
+
+        ticket = null!;
+        return false;
+    }
+
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _ids.Reader.WaitToReadAsync(cancellationToken);
 }

@@ -66,11 +66,13 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         }
     }
 
-    public ValueTask CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
+    public bool Contains(string id) => _jobs.ContainsKey(id);
+
+    public ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
     {
         if (!_jobs.TryGetValue(id, out var entry))
         {
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(false);
         }
 
         JobRecord final;
@@ -78,7 +80,7 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         {
             if (entry.Record.IsFinished)
             {
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult(false);
             }
 
             final = entry.Record = entry.Record with
@@ -92,7 +94,7 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
 
         entry.Ended.TrySetResult(final);
         _ = ForgetLaterAsync(id, entry);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(true);
     }
 
     public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
@@ -104,7 +106,9 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
     // does not hold minutes of images in memory just to remember which ids it has seen.
     private async Task ForgetLaterAsync(string id, Entry entry)
     {
-        var keepResult = options.Value.ResultRetention < options.Value.Retention ? options.Value.ResultRetention : options.Value.Retention;
+        var keepResult = entry.Record.Request.RetainOutputs || options.Value.ResultRetention > options.Value.Retention
+            ? options.Value.Retention
+            : options.Value.ResultRetention;
         await Task.Delay(keepResult, time);
         lock (entry)
         {

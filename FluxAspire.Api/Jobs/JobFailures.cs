@@ -18,6 +18,9 @@ public static class JobFailures
     public static JobFailure DeadlineExceeded(TimeSpan timeout) =>
         new(JobFailureKind.DeadlineExceeded, $"the job did not finish within its deadline of {timeout.TotalSeconds:0.###} s");
 
+    public static JobFailure AttemptsExhausted(int attempts) =>
+        new(JobFailureKind.Unavailable, $"the job was started {attempts} times and each time its replica was lost before it finished (Jobs:MaxAttempts)");
+
     public static JobFailure Cancelled() => new(JobFailureKind.Cancelled, "the job was cancelled");
 
     public static JobFailure InterruptRequested(JobStatus statusThen) =>

@@ -18,4 +18,11 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 
     /// <summary>Inline or downloaded images to upload to ComfyUI when the job starts; the graph already names them.</summary>
     public IReadOnlyList<Inputs.PendingImageInput> ImageInputs { get; init; } = [];
+
+    /// <summary>Keep the output bytes for <see cref="JobsOptions.Retention"/> (jobs read later through GET /jobs/{id}/outputs),
+    /// not just <see cref="JobsOptions.ResultRetention"/> (a waiter collects them at once).</summary>
+    public bool RetainOutputs { get; init; }
+
+    /// <summary>The request body as sent (no credentials), for webhooks sent by whichever replica ends the job.</summary>
+    public JsonObject? Echo { get; init; }
 }

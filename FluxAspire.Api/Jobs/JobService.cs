@@ -4,7 +4,16 @@ namespace FluxAspire.Api.Jobs;
 
 /// <summary>The one way into the pipeline: submit a job, wait for it, cancel it. A synchronous endpoint is
 /// <see cref="RunAsync"/>: submit, then wait.</summary>
-public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worker, Inputs.ImageInputs imageInputs, Downloads.ModelUrlInputs modelUrls, IOptions<JobsOptions> options, TimeProvider time)
+public sealed class JobService(
+    IJobStore store,
+    IJobQueue queue,
+    JobWorker worker,
+    JobEnding ending,
+    IRemoteJobStopper remote,
+    Inputs.ImageInputs imageInputs,
+    Downloads.ModelUrlInputs modelUrls,
+    IOptions<JobsOptions> options,
+    TimeProvider time)
 {
     /// <summary>Stores and queues a job. Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
     public async Task<JobRecord> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
@@ -36,7 +45,7 @@ public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worke
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                await store.CompleteAsync(job.Id, null, JobFailures.DeadlineExceeded(options.Value.Timeout), CancellationToken.None);
+                await ending.EndAsync(job.Request, null, JobFailures.DeadlineExceeded(options.Value.Timeout));
                 return (await store.GetAsync(job.Id, CancellationToken.None))!;
             }
         }
@@ -47,19 +56,24 @@ public sealed class JobService(IJobStore store, IJobQueue queue, JobWorker worke
         }
     }
 
-    /// <summary>Cancels a job: a queued one never reaches ComfyUI, a running one is removed or interrupted there.</summary>
-    public async Task CancelAsync(string id)
+    /// <summary>
+    /// Cancels a job: its end is recorded at once (a queued one then never reaches ComfyUI), and the replica running it,
+    /// this one or another, removes it from ComfyUI's queue or interrupts it there. False when it had already ended.
+    /// </summary>
+    public async Task<bool> CancelAsync(string id, JobFailure? reason = null)
     {
         if (await store.GetAsync(id, CancellationToken.None) is not { IsFinished: false } job)
         {
-            return;
+            return false;
         }
 
-        if (job.Status == JobStatus.Queued)
+        reason ??= JobFailures.Cancelled();
+        var ended = await ending.EndAsync(job.Request, null, reason);
+        if (!worker.TryCancelRunning(id, reason) && job.Status == JobStatus.Running)
         {
-            await store.CompleteAsync(id, null, JobFailures.Cancelled(), CancellationToken.None);
+            await remote.StopElsewhereAsync(id, reason);
         }
 
-        worker.TryCancelRunning(id);
+        return ended;
     }
 }

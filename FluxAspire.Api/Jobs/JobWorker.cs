@@ -8,11 +8,14 @@ namespace FluxAspire.Api.Jobs;
 
 /// <summary>
 /// Takes jobs from the queue and runs them on ComfyUI, at most <see cref="JobsOptions.Prefetch"/> at once: enough to
-/// keep the GPU busy, while the rest wait in our queue where they can be cancelled. Every job ends by its deadline.
+/// keep the GPU busy, while the rest wait in the queue (shared by every replica with Redis) where they can be cancelled,
+/// and a faster GPU simply comes back for work sooner. Every job ends by its deadline. On shutdown it takes no more work,
+/// lets running jobs finish for <see cref="JobsOptions.DrainTimeout"/>, then hands the rest back to the queue.
 /// </summary>
 public sealed partial class JobWorker(
     IJobQueue queue,
     IJobStore store,
+    JobEnding ending,
     ComfyPromptRunner runner,
     OutputCollector outputs,
     Inputs.ImageInputUploader imageInputs,
@@ -24,6 +27,11 @@ public sealed partial class JobWorker(
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JobFailure> _cancelReasons = new(StringComparer.Ordinal);
+
+    // Cancelled when the drain grace is over: the jobs still running are handed back, not failed.
+    private readonly CancellationTokenSource _handBack = new();
+
+    public bool IsRunning(string id) => _running.ContainsKey(id);
 
     /// <summary>Stops a job the worker holds; <paramref name="reason"/> becomes its failure (default: cancelled).</summary>
     public bool TryCancelRunning(string id, JobFailure? reason = null)
@@ -70,7 +78,7 @@ public sealed partial class JobWorker(
                     throw;
                 }
 
-                var task = RunOneAsync(ticket, stoppingToken);
+                var task = RunOneAsync(ticket);
                 inFlight.TryAdd(task, true);
                 _ = task.ContinueWith(t =>
                 {
@@ -83,39 +91,78 @@ public sealed partial class JobWorker(
         {
         }
 
-        await Task.WhenAll(inFlight.Keys);
+        await DrainAsync(inFlight.Keys);
     }
 
-    private async Task RunOneAsync(JobTicket ticket, CancellationToken stoppingToken)
+    private async Task DrainAsync(ICollection<Task> running)
+    {
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        var grace = options.Value.DrainTimeout;
+        LogDraining(running.Count, grace.TotalSeconds);
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, time));
+        if (running.All(t => t.IsCompleted))
+        {
+            return;
+        }
+
+        LogHandingBack(running.Count(t => !t.IsCompleted));
+        await _handBack.CancelAsync();
+        await Task.WhenAll(running);
+    }
+
+    private async Task RunOneAsync(JobTicket ticket)
     {
         var id = ticket.JobId;
         var timeout = options.Value.Timeout;
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // Not linked to stoppingToken: a shutdown lets running jobs finish (see DrainAsync).
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_handBack.Token);
+        var handedBack = false;
         // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
         JobRecord? job = null;
         var started = false;
         try
         {
-            if ((job = await store.GetAsync(id, stoppingToken)) is null || !(started = await store.TryStartAsync(id, replica.Id, stoppingToken)))
+            if ((job = await store.GetAsync(id, CancellationToken.None)) is null || job.IsFinished)
             {
-                return; // cancelled while it waited in our queue
+                return; // cancelled while it waited in the queue
+            }
+
+            if (job.Attempts >= options.Value.MaxAttempts)
+            {
+                // Started that often already, and its replica was lost each time: fail it rather than retry forever.
+                await ending.EndAsync(job.Request, null, JobFailures.AttemptsExhausted(job.Attempts));
+                return;
+            }
+
+            if (!(started = await store.TryStartAsync(id, replica.Id, CancellationToken.None)))
+            {
+                return;
+            }
+
+            if (job.Attempts > 0)
+            {
+                LogRetrying(id, job.Attempts + 1, job.Replica);
             }
 
             var remaining = job.Deadline - time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
             {
-                await store.CompleteAsync(id, null, JobFailures.DeadlineExceeded(timeout), CancellationToken.None);
+                await ending.EndAsync(job.Request, null, JobFailures.DeadlineExceeded(timeout));
                 return;
             }
 
             using var deadline = new CancellationTokenSource(remaining, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token);
-            await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
+            handedBack = !await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
         }
         finally
         {
-            await queue.AcknowledgeAsync(ticket, CancellationToken.None);
+            await SettleAsync(ticket, job, handedBack);
             _running.TryRemove(id, out _);
             _cancelReasons.TryRemove(id, out _);
             if (job is not null)
@@ -125,7 +172,8 @@ public sealed partial class JobWorker(
         }
     }
 
-    private async Task RunStartedAsync(JobRecord job, CancellationToken cancellationToken, Func<bool> deadlinePassed)
+    /// <summary>Runs a started job to its end; false when it was stopped to be handed back (shutdown) instead.</summary>
+    private async Task<bool> RunStartedAsync(JobRecord job, CancellationToken cancellationToken, Func<bool> deadlinePassed)
     {
         var id = job.Id;
         var timeout = options.Value.Timeout;
@@ -136,6 +184,10 @@ public sealed partial class JobWorker(
         {
             result = await RunOnComfyAsync(job.Request, cancellationToken);
             failure = null;
+        }
+        catch (OperationCanceledException) when (_handBack.IsCancellationRequested && !deadlinePassed() && !_cancelReasons.ContainsKey(id))
+        {
+            return false;
         }
         catch (OperationCanceledException)
         {
@@ -159,7 +211,35 @@ public sealed partial class JobWorker(
         }
 
         JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt);
-        await store.CompleteAsync(id, result, failure, CancellationToken.None);
+        await ending.EndAsync(job.Request, result, failure);
+        return true;
+    }
+
+    // The queue forgets a job once it has ended; one stopped by the shutdown goes back for another replica.
+    private async Task SettleAsync(JobTicket ticket, JobRecord? job, bool handBack)
+    {
+        try
+        {
+            if (handBack && ticket.Receipt is null && job is not null)
+            {
+                // Kept in this process only (Redis was unreachable): nobody else can take it over.
+                await ending.EndAsync(job.Request, null, new JobFailure(JobFailureKind.Unavailable, "the API shut down before the job finished"));
+            }
+            else if (handBack)
+            {
+                await queue.ReleaseAsync(ticket, CancellationToken.None);
+                LogHandedBack(ticket.JobId);
+            }
+            else
+            {
+                await queue.AcknowledgeAsync(ticket, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            // Unacknowledged, the job is taken over by another replica once the lease lapses: late, not lost.
+            LogSettleFailed(ticket.JobId, e.Message);
+        }
     }
 
     private async Task<JobResult> RunOnComfyAsync(JobRequest request, CancellationToken cancellationToken)
@@ -185,6 +265,21 @@ public sealed partial class JobWorker(
             now - request.ReceivedAt);
         return new JobResult(request.Id, request.Graph, files, stats);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: attempt {Attempt} (the previous one was on {Replica}, which was lost)")]
+    private partial void LogRetrying(string jobId, int attempt, string? replica);
+
+    [LoggerMessage(LogLevel.Information, "Shutting down: waiting up to {Seconds} s for {Count} running job(s) to finish")]
+    private partial void LogDraining(int count, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "Shutting down: handing {Count} unfinished job(s) back to the queue")]
+    private partial void LogHandingBack(int count);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} handed back to the queue")]
+    private partial void LogHandedBack(string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: settling its queue entry failed ({Reason}); its lease will lapse")]
+    private partial void LogSettleFailed(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
     private partial void LogFailed(string jobId, JobFailureKind kind, string reason);

@@ -22,6 +22,21 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan ResultRetention { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// With Redis: how long a replica's hold on a job lasts without a heartbeat (renewed every third of it). A job whose
+    /// replica was lost is taken over by another replica after this long, and run again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts of one job before it fails instead of being taken over again (each lost replica costs one).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>On SIGTERM: how long running jobs may take to finish before they are handed back to the queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);

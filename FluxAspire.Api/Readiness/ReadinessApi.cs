@@ -19,9 +19,15 @@ public static class ReadinessApi
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, CancellationToken cancellationToken)
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, IHostApplicationLifetime lifetime,
+        CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            reasons.Add("shutting down: taking no new work");
+        }
+
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         probe.CancelAfter(TimeSpan.FromSeconds(1));
         try

@@ -14,17 +14,14 @@ namespace FluxAspire.Api.Webhooks;
 /// <summary>
 /// Where a job's result goes besides the HTTP answer: webhook_v2 (signed), legacy webhook (per file), http_upload.
 /// Endpoints call <see cref="ValidateAsync"/> with their other checks, then either <see cref="AcceptAsync"/> (202 at once,
-/// job and delivery in the background) or, after a synchronous run, <see cref="UploadIfAskedAsync"/>.
+/// job in the background, delivered by <see cref="BackgroundDelivery"/> when it ends) or, after a synchronous run,
+/// <see cref="UploadIfAskedAsync"/>.
 /// </summary>
 public sealed class ResultDelivery(
     IOutboundUrlGuard guard,
     JobService jobs,
-    IJobStore store,
-    WebhookDispatcher dispatcher,
     HttpUploader uploader,
-    IHostApplicationLifetime lifetime,
-    TimeProvider time,
-    ILogger<ResultDelivery> logger)
+    TimeProvider time)
 {
     /// <summary>
     /// Adds a 400 error per bad or refused (SSRF) envelope field: webhook, webhook_v2, http_upload.*, convert_output.*,
@@ -78,14 +75,14 @@ public sealed class ResultDelivery(
         var accepted = WebhookBodies.Accepted(echo, job);
         try
         {
-            await jobs.SubmitAsync(job, CancellationToken.None);
+            // The replica that ends the job delivers it (BackgroundDelivery), from the echo the job carries.
+            await jobs.SubmitAsync(job with { Echo = echo }, CancellationToken.None);
         }
         catch (DuplicateJobException duplicate)
         {
             return (null, ApiProblems.DuplicateId(duplicate.Id));
         }
 
-        _ = Task.Run(() => DeliverWhenDoneAsync(job, echo));
         return (accepted, null);
     }
 
@@ -97,7 +94,7 @@ public sealed class ResultDelivery(
         try
         {
             var (urls, elapsed) = await uploader.UploadAsync(job.Id, result.Files, upload, cancellationToken);
-            return (WithUploadTime(job, result, elapsed), urls, null);
+            return (WithUploadTime(job, result, elapsed, time.GetUtcNow()), urls, null);
         }
         catch (HttpUploadException e) when (e.RefusedByGuard)
         {
@@ -116,73 +113,8 @@ public sealed class ResultDelivery(
     public static TResponse WithUploads<TResponse>(TResponse response, IReadOnlyList<string>? urls) where TResponse : PromptResponse =>
         urls is null ? response : response with { Images = urls };
 
-    private async Task DeliverWhenDoneAsync(JobRequest job, JsonObject echo)
-    {
-        try
-        {
-            await DeliverAsync(job, echo);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Delivering the result of job {JobId} failed", job.Id);
-        }
-    }
-
-    private async Task DeliverAsync(JobRequest job, JsonObject echo)
-    {
-        JobRecord record;
-        try
-        {
-            record = await store.WaitForEndAsync(job.Id, lifetime.ApplicationStopping);
-        }
-        catch (OperationCanceledException)
-        {
-            logger.LogWarning("Job {JobId} did not end before shutdown; its webhooks and uploads were not sent", job.Id);
-            return;
-        }
-
-        var delivery = job.Delivery;
-        var v2 = delivery.WebhookV2 is null ? null : new Uri(delivery.WebhookV2);
-        var legacy = delivery.Webhook is null ? null : new Uri(delivery.Webhook);
-        if (record.Failure is { } failure)
-        {
-            if (v2 is not null) dispatcher.Enqueue(new WebhookMessage(job.Id, v2, WebhookBodies.Failed(echo, job, failure, time.GetUtcNow()), Signed: true, "prompt.failed"));
-            if (legacy is not null) dispatcher.Enqueue(new WebhookMessage(job.Id, legacy, WebhookBodies.LegacyFailed(job, failure), Signed: false, "prompt.failed (legacy)"));
-            if (v2 is null && legacy is null) logger.LogWarning("Job {JobId} failed ({Error}); nothing was uploaded", job.Id, failure.Message);
-            return;
-        }
-
-        var result = record.Result!;
-        IReadOnlyList<string>? urls = null;
-        // As in the recipe, the legacy webhook takes precedence over an upload key, which is then ignored.
-        if (legacy is null && HttpUploadRequest.Parse(delivery.HttpUpload, new Dictionary<string, string[]>()) is { } upload)
-        {
-            try
-            {
-                (urls, var elapsed) = await uploader.UploadAsync(job.Id, result.Files, upload, lifetime.ApplicationStopping);
-                result = WithUploadTime(job, result, elapsed);
-            }
-            catch (Exception e) when (e is HttpUploadException or OperationCanceledException)
-            {
-                logger.LogWarning("Job {JobId}: {Error}", job.Id, e.Message);
-                if (v2 is not null) dispatcher.Enqueue(new WebhookMessage(job.Id, v2, WebhookBodies.UploadFailed(echo, job, e.Message, time.GetUtcNow()), Signed: true, "prompt.failed"));
-                return;
-            }
-        }
-
-        if (v2 is not null) dispatcher.Enqueue(new WebhookMessage(job.Id, v2, WebhookBodies.Complete(echo, result, urls, time.GetUtcNow()), Signed: true, "prompt.complete"));
-        if (legacy is not null)
-        {
-            for (var i = 0; i < result.Files.Count; i++)
-            {
-                dispatcher.Enqueue(new WebhookMessage(job.Id, legacy, WebhookBodies.LegacyOutput(result, result.Files[i]), Signed: false,
-                    $"output.complete {i + 1}/{result.Files.Count}"));
-            }
-        }
-    }
-
-    private JobResult WithUploadTime(JobRequest job, JobResult result, TimeSpan elapsed) =>
-        result with { Stats = result.Stats with { Upload = elapsed, Total = time.GetUtcNow() - job.ReceivedAt } };
+    internal static JobResult WithUploadTime(JobRequest job, JobResult result, TimeSpan elapsed, DateTimeOffset now) =>
+        result with { Stats = result.Stats with { Upload = elapsed, Total = now - job.ReceivedAt } };
 
     private async Task CheckUrlAsync(string field, string? url, IDictionary<string, string[]> errors, CancellationToken cancellationToken)
     {

@@ -14,6 +14,8 @@ public static class WebhooksServiceCollectionExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddSingleton<HttpUploader>();
         builder.Services.AddSingleton<ResultDelivery>();
+        builder.Services.AddSingleton<BackgroundDelivery>();
+        builder.Services.AddSingleton<Jobs.IJobEndObserver>(sp => sp.GetRequiredService<BackgroundDelivery>());
         return builder;
     }
 }

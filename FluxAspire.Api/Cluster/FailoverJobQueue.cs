@@ -1,0 +1,61 @@
+using FluxAspire.Api.Jobs;
+using StackExchange.Redis;
+
+namespace FluxAspire.Api.Cluster;
+
+/// <summary>
+/// The worker's one queue over two: jobs kept in this process (added while Redis was unreachable) and the shared Redis
+/// work stream. Local jobs go first; they have nowhere else to run.
+/// </summary>
+public sealed partial class FailoverJobQueue(
+    InMemoryJobQueue local, RedisJobQueue shared, FailoverJobStore store, RedisSignals signals, ILogger<FailoverJobQueue> logger) : IJobQueue
+{
+    private Task? _localWait;
+
+    public int Count => local.Count + shared.Count;
+
+    public ValueTask EnqueueAsync(string id, CancellationToken cancellationToken) =>
+        store.IsLocal(id) ? local.EnqueueAsync(id, cancellationToken) : shared.EnqueueAsync(id, cancellationToken);
+
+    public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var added = signals.WorkAdded;
+            if (local.TryDequeue(out var mine))
+            {
+                return mine;
+            }
+
+            try
+            {
+                if (await shared.TryTakeAsync() is { } ticket)
+                {
+                    return ticket;
+                }
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogSharedQueueUnavailable(e.Message);
+            }
+
+            // One pending wait on the local queue at a time, reused across polls.
+            if (_localWait is null || _localWait.IsCompleted)
+            {
+                _localWait = local.WaitToReadAsync(cancellationToken).AsTask();
+            }
+
+            await Task.WhenAny(_localWait, shared.WaitForWorkAsync(added, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    public ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken) =>
+        ticket.Receipt is null ? local.AcknowledgeAsync(ticket, cancellationToken) : shared.AcknowledgeAsync(ticket, cancellationToken);
+
+    public ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken) =>
+        ticket.Receipt is null ? local.ReleaseAsync(ticket, cancellationToken) : shared.ReleaseAsync(ticket, cancellationToken);
+
+    [LoggerMessage(LogLevel.Debug, "The shared work queue is unreachable ({Reason}); taking local work only")]
+    private partial void LogSharedQueueUnavailable(string reason);
+}
