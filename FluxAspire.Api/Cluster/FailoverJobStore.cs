@@ -16,7 +16,7 @@ public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore share
 
     public async ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        if (redis.IsConnected)
+        if (redis.IsConnected && !job.Request.RunHere)
         {
             try
             {

@@ -23,6 +23,9 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// not just <see cref="JobsOptions.ResultRetention"/> (a waiter collects them at once).</summary>
     public bool RetainOutputs { get; init; }
 
+    /// <summary>Run on this replica's ComfyUI, never through the shared queue (warmup loads the model here).</summary>
+    public bool RunHere { get; init; }
+
     /// <summary>The request body as sent (no credentials), for webhooks sent by whichever replica ends the job.</summary>
     public JsonObject? Echo { get; init; }
 }

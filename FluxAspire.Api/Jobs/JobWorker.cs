@@ -22,6 +22,7 @@ public sealed partial class JobWorker(
     Cleanup.JobFileCleanup cleanup,
     IOptions<JobsOptions> options,
     ReplicaIdentity replica,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<JobWorker> logger) : BackgroundService
 {
@@ -60,17 +61,21 @@ public sealed partial class JobWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Draining starts at SIGTERM (ApplicationStopping), before the server stops: requests waiting for a job that is
+        // handed back get their answer from the replica that finishes it, while this one still holds their connection.
+        using var stopTaking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var stopToken = stopTaking.Token;
         using var slots = new SemaphoreSlim(options.Value.Prefetch);
         var inFlight = new ConcurrentDictionary<Task, bool>();
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            while (!stopToken.IsCancellationRequested)
             {
-                await slots.WaitAsync(stoppingToken);
+                await slots.WaitAsync(stopToken);
                 JobTicket ticket;
                 try
                 {
-                    ticket = await queue.DequeueAsync(stoppingToken);
+                    ticket = await queue.DequeueAsync(stopToken);
                 }
                 catch
                 {
@@ -87,7 +92,7 @@ public sealed partial class JobWorker(
                 }, TaskScheduler.Default);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
         {
         }
 

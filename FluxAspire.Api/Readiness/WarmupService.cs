@@ -95,7 +95,7 @@ public sealed partial class WarmupService(
             Checkpoint = settings.Checkpoint,
         }, () => settings.Seed);
         var id = $"warmup-{Guid.NewGuid():N}";
-        var job = await jobs.RunAsync(new JobRequest(id, FluxGraph.Build(input, $"{id}_ComfyUI"), time.GetUtcNow(), TimeSpan.Zero), stoppingToken);
+        var job = await jobs.RunAsync(new JobRequest(id, FluxGraph.Build(input, $"{id}_ComfyUI"), time.GetUtcNow(), TimeSpan.Zero) { RunHere = true }, stoppingToken);
         if (job.Failure is { } failure)
         {
             state.Waiting($"warmup failed ({failure.Kind}): {failure.Message}");

@@ -62,6 +62,30 @@ public sealed class ApiProcess : IAsyncDisposable
         return api;
     }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>SIGTERM, as an orchestrator stops a replica: the API drains, then exits.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited) _ = kill(_process.Id, 15);
+    }
+
+    /// <summary>SIGKILL, as a node vanishing: no drain, no goodbye.</summary>
+    public void KillNow()
+    {
+        if (!_process.HasExited) _ = kill(_process.Id, 9);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
