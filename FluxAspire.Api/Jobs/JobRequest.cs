@@ -18,4 +18,10 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 
     /// <summary>Inline or downloaded images to upload to ComfyUI when the job starts; the graph already names them.</summary>
     public IReadOnlyList<Inputs.PendingImageInput> ImageInputs { get; init; } = [];
+
+    /// <summary>
+    /// Keep the output bytes for <see cref="JobsOptions.Retention"/> (POST /jobs: the client downloads them later), not only
+    /// for the short <see cref="JobsOptions.ResultRetention"/> a synchronous waiter needs.
+    /// </summary>
+    public bool RetainOutputs { get; init; }
 }

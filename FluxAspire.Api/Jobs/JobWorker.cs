@@ -166,7 +166,7 @@ public sealed partial class JobWorker(
     {
         var roundTrip = Stopwatch.StartNew();
         var graph = await imageInputs.UploadAsync(request, cancellationToken);
-        var run = await runner.RunAsync(request.Id, graph, cancellationToken);
+        var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
         var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
 
@@ -185,6 +185,22 @@ public sealed partial class JobWorker(
             now - request.ReceivedAt);
         return new JobResult(request.Id, request.Graph, files, stats);
     }
+
+    // Best effort: a store that cannot record a step must not fail the job.
+    private async ValueTask ReportProgressAsync(string id, ComfyProgress progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ReportProgressAsync(id, new JobProgress(progress.Value, progress.Max, progress.Node), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProgressFailed(id, ex.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Job {JobId}: progress not recorded: {Reason}")]
+    private partial void LogProgressFailed(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
     private partial void LogFailed(string jobId, JobFailureKind kind, string reason);

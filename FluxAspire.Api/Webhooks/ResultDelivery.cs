@@ -85,9 +85,12 @@ public sealed class ResultDelivery(
             return (null, ApiProblems.DuplicateId(duplicate.Id));
         }
 
-        _ = Task.Run(() => DeliverWhenDoneAsync(job, echo));
+        DeliverWhenDone(job, echo);
         return (accepted, null);
     }
+
+    /// <summary>Sends the job's webhooks and uploads (if any) in the background once it ends; for a job already submitted.</summary>
+    public void DeliverWhenDone(JobRequest job, JsonObject echo) => _ = Task.Run(() => DeliverWhenDoneAsync(job, echo));
 
     /// <summary>After a synchronous run: uploads the outputs when http_upload asks (Urls then replace the images).</summary>
     public async Task<(JobResult Result, IReadOnlyList<string>? Urls, ProblemHttpResult? Problem)> UploadIfAskedAsync(
