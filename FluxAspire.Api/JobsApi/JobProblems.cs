@@ -15,7 +15,7 @@ public static class JobProblems
             detail: job.IsFinished
                 ? $"Job '{job.Id}' is {Name(job.Status)}; only a succeeded job has outputs."
                 : $"Job '{job.Id}' is {Name(job.Status)}; its outputs can be read once it has succeeded.",
-            extensions: new Dictionary<string, object?> { ["id"] = job.Id, ["status"] = Name(job.Status) });
+            extensions: new Dictionary<string, object?> { ["id"] = job.Id, ["job_status"] = Name(job.Status) });
 
     public static ProblemHttpResult NoSuchOutput(string id, int index, int count) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such output",
