@@ -5,6 +5,7 @@ using FluxAspire.Api.Errors;
 using FluxAspire.Api.Inputs;
 using FluxAspire.Api.Interrupts;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.JobsApi;
 using FluxAspire.Api.Models;
 using FluxAspire.Api.OpenApi;
 using FluxAspire.Api.Outbound;
@@ -31,6 +32,7 @@ builder.AddSyncEndpoints();
 builder.AddWarmup();
 builder.AddApiDocs();
 builder.AddWorkflows();
+builder.AddJobsApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -43,6 +45,7 @@ app.MapInterruptApi();
 app.MapReadinessApi();
 app.MapModelsApi();
 app.MapDownloadApi();
+app.MapJobsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

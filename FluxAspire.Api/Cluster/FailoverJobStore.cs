@@ -103,6 +103,19 @@ public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore share
         return await local.BindIdempotencyKeyAsync(key, jobId, requestHash, cancellationToken);
     }
 
+    public async ValueTask ReleaseIdempotencyKeyAsync(string key, string jobId, CancellationToken cancellationToken)
+    {
+        await local.ReleaseIdempotencyKeyAsync(key, jobId, cancellationToken);
+        try
+        {
+            await shared.ReleaseIdempotencyKeyAsync(key, jobId, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Bound while Redis was down, so only the local binding existed.
+        }
+    }
+
     // A waiter for a job in Redis keeps waiting across a Redis restart: the job's end is written once Redis is back.
     private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken)
     {

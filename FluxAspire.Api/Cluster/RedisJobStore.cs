@@ -140,7 +140,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
     {
         var db = Db;
         var redisKey = RedisKeys.Idempotency(key);
-        if (await db.StringSetAsync(redisKey, $"{jobId}\n{requestHash}", Options.Retention, When.NotExists))
+        if (await db.StringSetAsync(redisKey, $"{jobId}\n{requestHash}", Options.Timeout + Options.Retention, When.NotExists))
         {
             return null;
         }
@@ -149,6 +149,11 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         var parts = existing?.Split('\n', 2);
         return parts is { Length: 2 } ? new IdempotencyBinding(parts[0], parts[1]) : new IdempotencyBinding(jobId, requestHash);
     }
+
+    public async ValueTask ReleaseIdempotencyKeyAsync(string key, string jobId, CancellationToken cancellationToken) =>
+        await Db.ScriptEvaluateAsync(
+            "local v = redis.call('GET', KEYS[1]); if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0",
+            [RedisKeys.Idempotency(key)], [jobId + "\n"]);
 
     /// <summary>Sends a job this replica runs back to the queue's waiting state (used when shutting down).</summary>
     internal async Task<bool> RequeueAsync(string id, string replica)

@@ -21,7 +21,10 @@ public sealed partial class ComfyPromptRunner(
 {
     private static readonly TimeSpan AfterTerminalPollInterval = TimeSpan.FromMilliseconds(100);
 
-    public async Task<ComfyPromptResult> RunAsync(string promptId, JsonObject prompt, CancellationToken cancellationToken)
+    /// <param name="onProgress">Called in order for each "progress" message of the prompt (a sampler step); the wait
+    /// goes on when it returns.</param>
+    public async Task<ComfyPromptResult> RunAsync(
+        string promptId, JsonObject prompt, Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var subscription = events.Subscribe(promptId);
@@ -29,7 +32,7 @@ public sealed partial class ComfyPromptRunner(
         await submitter.SubmitAsync(prompt, promptId, socket.ClientId, cancellationToken);
         try
         {
-            return await WaitAsync(promptId, subscription.Reader, timeline, settings, cancellationToken);
+            return await WaitAsync(promptId, subscription.Reader, timeline, settings, onProgress, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -39,7 +42,8 @@ public sealed partial class ComfyPromptRunner(
     }
 
     private async Task<ComfyPromptResult> WaitAsync(
-        string promptId, ChannelReader<ComfyMessage> messages, ComfyExecutionTimeline timeline, ComfyOptions settings, CancellationToken cancellationToken)
+        string promptId, ChannelReader<ComfyMessage> messages, ComfyExecutionTimeline timeline, ComfyOptions settings,
+        Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, CancellationToken cancellationToken)
     {
         var sawTerminal = false;
         var missing = 0;
@@ -50,6 +54,11 @@ public sealed partial class ComfyPromptRunner(
             if (await ReadAsync(messages, wait, cancellationToken) is { } message)
             {
                 timeline.Observe(message);
+                if (onProgress is not null && ComfyProgress.From(message) is { } progress)
+                {
+                    await onProgress(progress, cancellationToken);
+                }
+
                 if (!message.IsTerminal)
                 {
                     continue;

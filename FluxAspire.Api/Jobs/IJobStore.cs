@@ -31,16 +31,23 @@ public interface IJobStore
     Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The job's events after <paramref name="afterEventId"/> (all when null), then new ones as they happen; the sequence
-    /// ends after the <see cref="JobEventKind.Ended"/> event. Empty for an unknown job.
+    /// The job's events after <paramref name="afterEventId"/> (all when null or "0"), then new ones as they happen; the
+    /// sequence ends after the <see cref="JobEventKind.Ended"/> event. Empty for an unknown job.
     /// </summary>
     IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Binds an Idempotency-Key to a job id for <see cref="JobsOptions.Retention"/>. Returns null when this call bound it
-    /// (go on and submit <paramref name="jobId"/>), else the binding made earlier (same key: return that job).
+    /// Binds an Idempotency-Key to a job id for as long as that job can be found (<see cref="JobsOptions.Timeout"/> +
+    /// <see cref="JobsOptions.Retention"/>). Returns null when this call bound it (go on and submit <paramref name="jobId"/>),
+    /// else the binding made earlier (same key: return that job).
     /// </summary>
     ValueTask<IdempotencyBinding?> BindIdempotencyKeyAsync(string key, string jobId, string requestHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops the binding of <paramref name="key"/> if it still names <paramref name="jobId"/>: its submit failed (bad image
+    /// URL, duplicate id), so a retry with the same key must be free to try again rather than find a job that never existed.
+    /// </summary>
+    ValueTask ReleaseIdempotencyKeyAsync(string key, string jobId, CancellationToken cancellationToken);
 }
 
 /// <summary>An Idempotency-Key's job, and a hash of the request that first used it (a different body with the same key is an error).</summary>

@@ -251,7 +251,7 @@ public sealed partial class JobWorker(
     {
         var roundTrip = Stopwatch.StartNew();
         var graph = await imageInputs.UploadAsync(request, cancellationToken);
-        var run = await runner.RunAsync(request.Id, graph, cancellationToken);
+        var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
         var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
 
@@ -285,6 +285,22 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: settling its queue entry failed ({Reason}); its lease will lapse")]
     private partial void LogSettleFailed(string jobId, string reason);
+
+    // Best effort: a store that cannot record a step must not fail the job.
+    private async ValueTask ReportProgressAsync(string id, ComfyProgress progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ReportProgressAsync(id, new JobProgress(progress.Value, progress.Max, progress.Node), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProgressFailed(id, ex.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Job {JobId}: progress not recorded: {Reason}")]
+    private partial void LogProgressFailed(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
     private partial void LogFailed(string jobId, JobFailureKind kind, string reason);

@@ -33,19 +33,32 @@ public static class PromptApi
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
+        var (job, errors) = await PrepareAsync(request, delivery, receivedAt, preprocess, cancellationToken);
+        if (job is null)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, WebhookBodies.Echo(request), runner, cancellationToken);
+        return problem is not null ? problem
+            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
+            : TypedResults.Ok(response!);
+    }
+
+    /// <summary>Checks a /prompt body (graph and envelope) and builds its job; null with the errors when it is not valid.
+    /// POST /jobs builds its {prompt} jobs here too.</summary>
+    internal static async Task<(JobRequest? Job, Dictionary<string, string[]> Errors)> PrepareAsync(
+        PromptRequest request, ResultDelivery delivery, DateTimeOffset receivedAt, Stopwatch preprocess, CancellationToken cancellationToken)
+    {
         var errors = PromptGraph.Validate(request.Prompt);
         var id = SyncJobRunner.ResolveId(request.Id, errors);
         await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
         if (errors.Count > 0)
         {
-            return ApiProblems.Validation(errors);
+            return (null, errors);
         }
 
         var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() };
-        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, WebhookBodies.Echo(request), runner, cancellationToken);
-        return problem is not null ? problem
-            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
-            : TypedResults.Ok(response!);
+        return (new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, errors);
     }
 }

@@ -17,12 +17,13 @@ public sealed class BackgroundDelivery(
 {
     public void OnJobEnded(JobRequest request, JobResult? result, JobFailure? failure)
     {
-        if (!ResultDelivery.RunsInBackground(request.Delivery))
+        // A job carries an echo only when nobody waits for it (202 answers, POST /jobs); sync requests deliver themselves.
+        if (request.Echo is not { } echo || request.Delivery is { Webhook: null, WebhookV2: null, HttpUpload: null })
         {
             return;
         }
 
-        _ = Task.Run(() => DeliverSafelyAsync(request, request.Echo ?? [], result, failure));
+        _ = Task.Run(() => DeliverSafelyAsync(request, echo, result, failure));
     }
 
     private async Task DeliverSafelyAsync(JobRequest job, JsonObject echo, JobResult? result, JobFailure? failure)

@@ -42,6 +42,32 @@ public static class WorkflowApi
     {
         var receivedAt = time.GetUtcNow();
         var preprocess = Stopwatch.StartNew();
+        var (job, input, echo, errors, unavailable) = await PrepareAsync(definition, body, delivery, choices, receivedAt, preprocess, cancellationToken);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        if (unavailable is not null)
+        {
+            return unavailable;
+        }
+
+        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job!, echo!, runner, cancellationToken);
+        return problem is not null ? problem
+            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
+            : TypedResults.Ok(WithInput(response!, input!));
+    }
+
+    /// <summary>
+    /// Checks a workflow body (input against the definition, envelope) and builds its job with the filled input and the
+    /// webhook echo. Errors first (400), then the problem (503: ComfyUI's choices could not be read). POST /jobs builds its
+    /// {workflow, input} jobs here too.
+    /// </summary>
+    internal static async Task<(JobRequest? Job, JsonObject? Input, JsonObject? Echo, Dictionary<string, string[]> Errors, ProblemHttpResult? Problem)> PrepareAsync(
+        WorkflowDefinition definition, JsonObject body, ResultDelivery delivery, WorkflowChoices choices, DateTimeOffset receivedAt, Stopwatch preprocess,
+        CancellationToken cancellationToken)
+    {
         var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().Distinct().ToList();
         // Field ranges are checked even while ComfyUI is down; the choices need its lists.
         string? choicesProblem = null;
@@ -70,22 +96,14 @@ public static class WorkflowApi
 
         var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
         await delivery.ValidateAsync(envelope.Delivery, errors, cancellationToken);
-        if (errors.Count > 0)
+        if (errors.Count > 0 || choicesProblem is not null)
         {
-            return ApiProblems.Validation(errors);
-        }
-
-        if (choicesProblem is not null)
-        {
-            return ApiProblems.ComfyUnavailable(choicesProblem);
+            return (null, null, null, errors, choicesProblem is null ? null : ApiProblems.ComfyUnavailable(choicesProblem));
         }
 
         var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
         var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = envelope.Delivery };
-        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, Echo(envelope, input!), runner, cancellationToken);
-        return problem is not null ? problem
-            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
-            : TypedResults.Ok(WithInput(response!, input!));
+        return (job, input, Echo(envelope, input!), errors, null);
     }
 
     /// <summary>The envelope as the client sent it, with the input's defaults filled in (the 202 and webhook echo).</summary>

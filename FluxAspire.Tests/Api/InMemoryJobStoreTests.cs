@@ -80,15 +80,18 @@ public class InMemoryJobStoreTests
         Assert.Same(result, (await store.GetAsync("a", default))!.Result);
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while ((await store.GetAsync("a", default))!.Result is not null && DateTime.UtcNow < deadline)
+        while (await store.GetOutputAsync("a", 0, default) is not null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
+        // The bytes are gone; the file's description stays (GET /jobs/{id} lists it).
         var slim = (await store.GetAsync("a", default))!;
-        Assert.Null(slim.Result);
+        Assert.Null(await store.GetOutputAsync("a", 0, default));
+        var file = Assert.Single(slim.Result!.Files);
+        Assert.Equal(("9", "a_ComfyUI_00001_.png", 0, 1024L), (file.NodeId, file.Filename, file.Content.Length, file.Length));
         Assert.Equal(JobStatus.Succeeded, slim.Status);
-        Assert.Null((await store.WaitForEndAsync("a", default)).Result);
+        Assert.Empty((await store.WaitForEndAsync("a", default)).Result!.Files[0].Content);
         Assert.False(await store.TryAddAsync(Job("a"), default));
     }
 }
