@@ -20,6 +20,7 @@ public static class ClusterServiceCollectionExtensions
         {
             builder.Services.AddSingleton<IJobStore>(sp => sp.GetRequiredService<InMemoryJobStore>());
             builder.Services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<InMemoryJobQueue>());
+            builder.Services.AddSingleton<IRemoteJobStopper, NoRemoteJobStopper>();
             return builder;
         }
 

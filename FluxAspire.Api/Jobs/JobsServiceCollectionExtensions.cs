@@ -15,7 +15,6 @@ public static class JobsServiceCollectionExtensions
         builder.Services.AddSingleton<OutputCollector>();
         builder.Services.AddSingleton<JobWorker>();
         builder.Services.AddSingleton<JobEnding>();
-        builder.Services.AddSingleton<IRemoteJobStopper, NoRemoteJobStopper>();
         // Long enough for the worker's drain: finish running jobs, then hand the rest back.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = jobs.Value.DrainTimeout + TimeSpan.FromSeconds(15));
