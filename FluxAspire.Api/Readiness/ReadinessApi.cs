@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Supervisor;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Readiness;
@@ -19,9 +20,10 @@ public static class ReadinessApi
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, CancellationToken cancellationToken)
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, ComfyProcessState process, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
+        if (process.NotReadyReason is { } processDown) reasons.Add(processDown); // the supervised child (one-image deployment)
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         probe.CancelAfter(TimeSpan.FromSeconds(1));
         try
