@@ -34,9 +34,10 @@ public sealed class ComfyLaunchOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan StableAfter { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Between SIGTERM and SIGKILL when the child is stopped (API shutdown or a hang).</summary>
+    /// <summary>Between SIGTERM and SIGKILL when the child is stopped (API shutdown or a hang). Short enough that the
+    /// whole shutdown fits in `docker stop`'s 10 s before it SIGKILLs the API.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Command);
 }
