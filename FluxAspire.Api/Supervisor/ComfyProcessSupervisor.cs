@@ -111,9 +111,8 @@ internal sealed partial class ComfyProcessSupervisor(
                 state.Up();
                 LogAnswering(child.Id, time.GetElapsedTime(startedAt).TotalSeconds);
                 await child.Exited.WaitAsync(stoppingToken);
-                var answeredFor = time.GetElapsedTime(answeringSince);
-                LogExited(child.Id, child.ExitCode, answeredFor.TotalSeconds);
-                return new RunOutcome($"exited with code {child.ExitCode}", answeredFor);
+                LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
+                return new RunOutcome($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
