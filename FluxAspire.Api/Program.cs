@@ -1,3 +1,4 @@
+using FluxAspire.Api.ApiKeys;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Downloads;
@@ -12,14 +13,17 @@ using FluxAspire.Api.Outbound;
 using FluxAspire.Api.Outputs;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Readiness;
+using FluxAspire.Api.Supervisor;
 using FluxAspire.Api.SystemWebhooks;
 using FluxAspire.Api.Webhooks;
 using FluxAspire.Api.Workflows;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddApiKeyCheck();
 builder.AddApiErrors();
 builder.AddComfyClient();
+builder.AddComfyUISupervisor();
 builder.AddJobs();
 builder.AddJobInputs();
 builder.AddOutboundHttp();

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Supervisor;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Readiness;
@@ -19,8 +20,8 @@ public static class ReadinessApi
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, IHostApplicationLifetime lifetime,
-        CancellationToken cancellationToken)
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, ComfyProcessState process,
+        IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -28,6 +29,7 @@ public static class ReadinessApi
             reasons.Add("shutting down: taking no new work");
         }
 
+        if (process.NotReadyReason is { } processDown) reasons.Add(processDown); // the supervised child (one-image deployment)
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         probe.CancelAfter(TimeSpan.FromSeconds(1));
         try
