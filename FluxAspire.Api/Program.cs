@@ -1,4 +1,5 @@
 using FluxAspire.Api.Backpressure;
+using FluxAspire.Api.Caching;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Downloads;
 using FluxAspire.Api.Errors;
@@ -28,6 +29,7 @@ builder.AddSystemWebhooks();
 builder.AddOutputConversion();
 builder.AddBackpressure();
 builder.AddSyncEndpoints();
+builder.AddResultCache();
 builder.AddWarmup();
 builder.AddApiDocs();
 builder.AddWorkflows();

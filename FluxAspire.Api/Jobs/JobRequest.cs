@@ -18,4 +18,8 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 
     /// <summary>Inline or downloaded images to upload to ComfyUI when the job starts; the graph already names them.</summary>
     public IReadOnlyList<Inputs.PendingImageInput> ImageInputs { get; init; } = [];
+
+    /// <summary>The graph holds a value drawn at random for this request (a workflow seed left out), so its result is
+    /// never served from or stored in the result cache.</summary>
+    public bool HasRandomDefaults { get; init; }
 }
