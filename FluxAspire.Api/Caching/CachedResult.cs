@@ -27,7 +27,7 @@ public sealed record CachedResult(
     /// the files' descriptions), which could not be served again.</summary>
     public static CachedResult? From(JobResult result, DateTimeOffset now)
     {
-        if (result.Files.Any(f => f.Content.LongLength != f.Length))
+        if (result.Files.Any(f => f.Content.Length == 0 && f.Length > 0))
         {
             return null;
         }
