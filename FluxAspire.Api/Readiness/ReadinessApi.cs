@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Readiness;
@@ -14,12 +15,14 @@ public static class ReadinessApi
             .WithName("Ready")
             .WithSummary("Readiness")
             .WithDescription("200 only when ComfyUI answers, the WebSocket to it is up, the warmup graph has run " +
-                "and fewer jobs wait than MAX_QUEUE_DEPTH (0 = no limit); 503 otherwise, with the reasons. For load balancer readiness probes.");
+                "and fewer jobs wait than MAX_QUEUE_DEPTH (0 = no limit); 503 otherwise, with the reasons. For load balancer readiness probes. " +
+                "`degraded` lists trouble that does not stop this replica serving (Redis down or slow: sync requests still run on its ComfyUI).");
         return routes;
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, CancellationToken cancellationToken)
+        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, RedisAvailability redis,
+        CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,12 +52,14 @@ public static class ReadinessApi
             reasons.Add(queue.Reason);
         }
 
+        IReadOnlyList<string> degraded = redis is { IsConfigured: true, Reason: { } redisTrouble } ? [redisTrouble] : [];
         return reasons.Count == 0
-            ? TypedResults.Ok(new ReadinessReport("ready", []))
-            : TypedResults.Json(new ReadinessReport("not ready", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? TypedResults.Ok(new ReadinessReport("ready", [], degraded))
+            : TypedResults.Json(new ReadinessReport("not ready", reasons, degraded), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 
 public sealed record ReadinessReport(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons);
+    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons,
+    [property: JsonPropertyName("degraded")] IReadOnlyList<string> Degraded);
