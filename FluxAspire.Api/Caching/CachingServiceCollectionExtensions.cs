@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace FluxAspire.Api.Caching;
 
 public static class CachingServiceCollectionExtensions
@@ -8,8 +10,11 @@ public static class CachingServiceCollectionExtensions
     {
         builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton<InMemoryResultCacheStore>();
-        builder.Services.AddSingleton<IResultCacheStore>(sp => sp.GetRequiredService<InMemoryResultCacheStore>());
+        builder.Services.AddSingleton<IResultCacheStore>(sp =>
+            // Asked without resolving it: resolving connects, which the Redis monitor does off the start-up path.
+            sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IConnectionMultiplexer))
+                ? new RedisResultCacheStore(sp)
+                : ActivatorUtilities.CreateInstance<InMemoryResultCacheStore>(sp));
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<SyncResultCache>();
         builder.Services.AddHostedService<CacheStartupLog>();
