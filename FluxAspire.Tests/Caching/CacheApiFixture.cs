@@ -1,6 +1,9 @@
+using FluxAspire.Tests.Api.Outbound;
+
 namespace FluxAspire.Tests.Caching;
 
-/// <summary>A simulator and an API on it with the result cache on (in-process store: no Redis configured).</summary>
+/// <summary>A simulator and an API on it with the result cache on (in-process store: no Redis configured), and a local
+/// receiver the API may upload to (OutboundUrls:Allow).</summary>
 public class CacheApiFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _cacheSettings;
@@ -13,10 +16,18 @@ public class CacheApiFixture : IAsyncLifetime
 
     public ApiProcess Api { get; private set; } = null!;
 
+    public LocalReceiver Receiver { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        Receiver = await LocalReceiver.StartAsync();
         Simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
-        var environment = new Dictionary<string, string>(_cacheSettings) { ["Cache__Enabled"] = "true", ["Warmup__Enabled"] = "false" };
+        var environment = new Dictionary<string, string>(_cacheSettings)
+        {
+            ["Cache__Enabled"] = "true",
+            ["Warmup__Enabled"] = "false",
+            ["OutboundUrls__Allow__0"] = Receiver.HostPort,
+        };
         Api = await ApiProcess.StartAsync(Simulator.BaseAddress, environment);
     }
 
@@ -24,6 +35,7 @@ public class CacheApiFixture : IAsyncLifetime
     {
         if (Api is not null) await Api.DisposeAsync();
         if (Simulator is not null) await Simulator.DisposeAsync();
+        if (Receiver is not null) await Receiver.DisposeAsync();
     }
 }
 

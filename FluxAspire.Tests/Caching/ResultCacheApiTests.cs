@@ -173,6 +173,38 @@ public sealed class ResultCacheApiTests(CacheApiFixture env) : IClassFixture<Cac
     }
 
     [Fact]
+    public async Task A_sync_http_upload_is_served_from_the_cache_and_still_uploaded()
+    {
+        var first = await _http.PostAsync("/prompt", Prompt("up-1", seed: 10010));
+        await FailEveryRunAsync();
+        var upload = Prompt("up-2", seed: 10010);
+        upload["http_upload"] = new JsonObject { ["url_prefix"] = new Uri(env.Receiver.BaseAddress, "/cache-up/").ToString() };
+
+        var second = await _http.PostAsync("/prompt", upload);
+
+        Assert.Equal((HttpStatusCode.OK, "hit"), (second.Status, second.XCache));
+        Assert.Equal([new Uri(env.Receiver.BaseAddress, "/cache-up/up-2_ComfyUI_00001_.png").ToString()], second.Images);
+        var put = Assert.Single(env.Receiver.ReceivedAt("/cache-up/"));
+        Assert.Equal(Convert.FromBase64String(first.Images[0]), put.Body);
+        Assert.False(await _sim.RanAsync("up-2"));
+    }
+
+    [Fact]
+    public async Task An_async_request_bypasses_the_cache()
+    {
+        var first = await _http.PostAsync("/prompt", Prompt("async-1", seed: 11011));
+        var upload = Prompt("async-2", seed: 11011);
+        upload["http_upload"] = new JsonObject { ["url_prefix"] = new Uri(env.Receiver.BaseAddress, "/cache-async/").ToString(), ["async"] = true };
+
+        var accepted = await _http.PostAsync("/prompt", upload);
+
+        Assert.Equal((HttpStatusCode.OK, "miss"), (first.Status, first.XCache));
+        Assert.Equal((HttpStatusCode.Accepted, "miss"), (accepted.Status, accepted.XCache));
+        await env.Receiver.WaitForAsync("/cache-async/");
+        Assert.True(await _sim.RanAsync("async-2"));
+    }
+
+    [Fact]
     public async Task Answers_that_are_not_results_say_miss_too()
     {
         var invalid = await _http.PostAsync("/prompt", new JsonObject { ["prompt"] = new JsonObject() });
