@@ -1,15 +1,21 @@
 using FluxAspire.AppHost;
+using FluxAspire.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
 // ComfyUI:Mode picks where ComfyUI comes from: the GPU-free simulator by default, or an existing ComfyUI by URL.
 var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_ComfySim());
 
+// Redis:Mode picks the shared Redis (jobs, result cache): a container where Docker/Podman answers, else Debian's
+// redis-server, else none (the API then runs as a single node).
+var cache = builder.AddRedisCache("cache");
+
 // The recipe's API on http://localhost:3000 (its launch profile); it finds ComfyUI through ConnectionStrings__comfyui.
 var api = builder.AddProject<Projects.FluxAspire_Api>("api")
     .WithReference(comfyui)
     .WaitFor(comfyui)
     .WithComfyUIFolders(comfyui)
+    .WithRedisCache(cache)
     .WithHttpHealthCheck("/health");
 
 builder.LogWhereToFind(api, comfyui);

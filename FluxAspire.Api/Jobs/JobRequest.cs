@@ -28,4 +28,8 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
 
     /// <summary>The request body as sent (no credentials), for webhooks sent by whichever replica ends the job.</summary>
     public JsonObject? Echo { get; init; }
+
+    /// <summary>The graph holds a value drawn at random for this request (a workflow seed left out), so its result is
+    /// never served from or stored in the result cache.</summary>
+    public bool HasRandomDefaults { get; init; }
 }

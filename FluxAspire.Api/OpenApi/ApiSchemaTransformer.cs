@@ -30,7 +30,7 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         }
         else if (type == typeof(ReadinessReport))
         {
-            schema.Examples = [new JsonObject { ["status"] = "not ready", ["reasons"] = new JsonArray("websocket disconnected") }];
+            schema.Examples = [new JsonObject { ["status"] = "not ready", ["reasons"] = new JsonArray("websocket disconnected"), ["degraded"] = new JsonArray() }];
         }
 
         return Task.CompletedTask;

@@ -28,7 +28,9 @@ public sealed partial class OutputConverter(ILogger<OutputConverter> logger)
                 return file;
             }
 
-            return file with { Filename = Path.ChangeExtension(file.Filename, options.Extension), Content = encoded.ToArray() };
+            var converted = encoded.ToArray();
+            // Length is not derived again by "with": set it, or it would keep the PNG's length.
+            return file with { Filename = Path.ChangeExtension(file.Filename, options.Extension), Content = converted, Length = converted.LongLength };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

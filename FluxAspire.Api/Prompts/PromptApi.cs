@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Backpressure;
+using FluxAspire.Api.Caching;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
 using FluxAspire.Api.Webhooks;
@@ -24,6 +25,7 @@ public static class PromptApi
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .WithResultCache()
             .WithBackpressure();
         return routes;
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Supervisor;
+using FluxAspire.Api.Redis;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Readiness;
@@ -15,13 +16,14 @@ public static class ReadinessApi
             .WithName("Ready")
             .WithSummary("Readiness")
             .WithDescription("200 only when ComfyUI answers, the WebSocket to it is up, the warmup graph has run " +
-                "and fewer jobs wait than MAX_QUEUE_DEPTH (0 = no limit); 503 otherwise, with the reasons. For load balancer readiness probes.");
+                "and fewer jobs wait than MAX_QUEUE_DEPTH (0 = no limit); 503 otherwise, with the reasons. For load balancer readiness probes. " +
+                "`degraded` lists trouble that does not stop this replica serving (Redis down or slow: sync requests still run on its ComfyUI).");
         return routes;
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
         ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, ComfyProcessState process,
-        IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+        RedisAvailability redis, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -57,12 +59,14 @@ public static class ReadinessApi
             reasons.Add(queue.Reason);
         }
 
+        IReadOnlyList<string> degraded = redis is { IsConfigured: true, Reason: { } redisTrouble } ? [redisTrouble] : [];
         return reasons.Count == 0
-            ? TypedResults.Ok(new ReadinessReport("ready", []))
-            : TypedResults.Json(new ReadinessReport("not ready", reasons), statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? TypedResults.Ok(new ReadinessReport("ready", [], degraded))
+            : TypedResults.Json(new ReadinessReport("not ready", reasons, degraded), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 
 public sealed record ReadinessReport(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons);
+    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons,
+    [property: JsonPropertyName("degraded")] IReadOnlyList<string> Degraded);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Backpressure;
+using FluxAspire.Api.Caching;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
@@ -30,6 +31,7 @@ public static class WorkflowApi
                 .ProducesProblem(StatusCodes.Status502BadGateway)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
                 .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+                .WithResultCache()
                 .WithBackpressure();
         }
 
@@ -102,7 +104,11 @@ public static class WorkflowApi
         }
 
         var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
-        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = envelope.Delivery };
+        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed)
+        {
+            Delivery = envelope.Delivery,
+            HasRandomDefaults = definition.DrawsRandomDefault(envelope.Input),
+        };
         return (job, input, Echo(envelope, input!), errors, null);
     }
 

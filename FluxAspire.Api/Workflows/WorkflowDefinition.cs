@@ -31,4 +31,9 @@ public sealed record WorkflowDefinition(
 
         return graph;
     }
+
+    /// <summary>True when <paramref name="input"/> (as the caller sent it) leaves out a field whose default is drawn at
+    /// random ("default": "random", such as the seed), so the built graph differs from one request to the next.</summary>
+    public bool DrawsRandomDefault(JsonNode? input) =>
+        Parameters.Any(p => p.RandomDefault && (input as JsonObject)?[p.Name] is null);
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace FluxAspire.Tests.AppHost;
 
 /// <summary>
-/// The whole AppHost (simulator + API, real processes under DCP), started once for every test in the collection:
+/// The whole AppHost (simulator + Redis + API, real processes under DCP), started once for every test in the collection:
 /// each start costs 5–15 s on this machine.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
@@ -28,7 +28,8 @@ public sealed class AppHostFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
             // Dispose returns at once; DCP reaps the processes in the background (about 20 s) instead of the test waiting ~13 s.
-            ["--DcpPublisher:WaitForResourceCleanup=false"], cts.Token);
+            // Redis: Debian's redis-server whatever the machine has (a container would need an engine that can pull images).
+            ["--DcpPublisher:WaitForResourceCleanup=false", "--Redis:Mode=executable"], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.", LogLevel.Warning));
         // Watch from the moment each process starts: only then are DCP's instance names (the log keys) known.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>((e, ct) =>

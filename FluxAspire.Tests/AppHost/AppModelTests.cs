@@ -82,7 +82,7 @@ public sealed class AppModelTests
         var env = await PublishedEnvironmentOf(api);
 
         Assert.Equal("{comfyui.connectionString}", env["ConnectionStrings__comfyui"]);
-        var wait = Assert.Single(api.Annotations.OfType<WaitAnnotation>());
+        var wait = Assert.Single(api.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "comfyui");
         Assert.Same(comfyui, wait.Resource);
         Assert.Equal(WaitType.WaitUntilHealthy, wait.WaitType);
         Assert.Equal("FluxAspire.Api.csproj", Path.GetFileName(Assert.Single(api.Annotations.OfType<IProjectMetadata>()).ProjectPath));
@@ -118,7 +118,7 @@ public sealed class AppModelTests
         Assert.Equal("Endpoint=http://gpu-box:8188", await comfyui.ConnectionStringExpression.GetValueAsync(CancellationToken.None));
         Assert.Empty(builder.Resources.OfType<ComfyUISimulatorResource>());
         Assert.Single(comfyui.Annotations.OfType<HealthCheckAnnotation>());
-        var wait = Assert.Single(Resource(builder, "api").Annotations.OfType<WaitAnnotation>());
+        var wait = Assert.Single(Resource(builder, "api").Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "comfyui");
         Assert.Same(comfyui, wait.Resource);
     }
 

@@ -52,6 +52,8 @@ public sealed class ApiProcess : IAsyncDisposable
         info.Environment["ConnectionStrings__comfyui"] = comfyui.ToString();
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        // Tests that are not about the result cache expect every request to reach ComfyUI; cache tests turn it on.
+        info.Environment["Cache__Enabled"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -197,7 +197,7 @@ public class ApiEndpointTests(ApiWithSimulator env) : IClassFixture<ApiWithSimul
         using var response = await _http.GetAsync("/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"status":"ready","reasons":[]}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"status":"ready","reasons":[],"degraded":[]}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

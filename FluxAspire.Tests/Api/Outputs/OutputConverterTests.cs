@@ -47,6 +47,7 @@ public class OutputConverterTests
         Assert.Equal(filename, converted.Filename);
         Assert.Equal("9", converted.NodeId);
         Assert.Equal((expected, 48, 32), Inspect(converted.Content));
+        Assert.Equal(converted.Content.LongLength, converted.Length);
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using Microsoft.Net.Http.Headers;
+
+namespace FluxAspire.Api.Caching;
+
+/// <summary>
+/// The cache's part of one HTTP request (an HttpContext feature set by <see cref="ResultCacheFilter"/>): what the
+/// caller's Cache-Control allows, and whether the answer came from the cache (the X-Cache header).
+/// </summary>
+public sealed class CacheDirective
+{
+    public const string Header = "X-Cache";
+
+    /// <summary>Cache-Control: no-cache: don't serve a stored result; the fresh one is still stored.</summary>
+    public bool NoCache { get; init; }
+
+    /// <summary>Cache-Control: no-store: neither serve nor store.</summary>
+    public bool NoStore { get; init; }
+
+    /// <summary>Set when the response is served from the cache.</summary>
+    public bool Hit { get; set; }
+
+    public static CacheDirective From(HttpRequest request)
+    {
+        var noCache = false;
+        var noStore = false;
+        if (CacheControlHeaderValue.TryParse(request.Headers.CacheControl.ToString(), out var cacheControl))
+        {
+            noCache = cacheControl.NoCache;
+            noStore = cacheControl.NoStore;
+        }
+
+        // HTTP/1.0 clients say it this way.
+        noCache |= request.Headers.Pragma.Any(p => string.Equals(p?.Trim(), "no-cache", StringComparison.OrdinalIgnoreCase));
+        return new CacheDirective { NoCache = noCache, NoStore = noStore };
+    }
+}
