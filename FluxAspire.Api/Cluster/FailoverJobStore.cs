@@ -5,10 +5,11 @@ using StackExchange.Redis;
 namespace FluxAspire.Api.Cluster;
 
 /// <summary>
-/// Jobs go to Redis while it is connected, and to this process's memory while it is not, so a Redis outage costs the
+/// Jobs go to Redis while it is connected and answering, and to this process's memory while it is not, so a Redis outage costs the
 /// cluster view, never a request. A job stays where it was added: every call for an id asks memory first, then Redis.
 /// </summary>
-public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore shared, IConnectionMultiplexer redis, ILogger<FailoverJobStore> logger)
+public sealed class FailoverJobStore(
+    InMemoryJobStore local, RedisJobStore shared, IConnectionMultiplexer redis, Redis.RedisAvailability availability, ILogger<FailoverJobStore> logger)
     : IJobStore
 {
     /// <summary>How long a job's end is retried against Redis while it is unreachable, before it is given up.</summary>
@@ -16,13 +17,13 @@ public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore share
 
     public async ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
     {
-        if (redis.IsConnected && !job.Request.RunHere)
+        if (UseRedis && !job.Request.RunHere)
         {
             try
             {
                 return await shared.TryAddAsync(job, cancellationToken);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (e is RedisException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 logger.LogWarning("Redis refused job {JobId} ({Reason}); it runs on this replica only", job.Id, e.Message);
             }
@@ -30,6 +31,9 @@ public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore share
 
         return await local.TryAddAsync(job, cancellationToken);
     }
+
+    // Connected and answering in time: a slow (frozen) Redis counts as away, so new work does not wait on its timeouts.
+    private bool UseRedis => redis.IsConnected && availability.IsAvailable;
 
     /// <summary>True when the job lives in this process (added while Redis was unreachable, or Redis is not used).</summary>
     public bool IsLocal(string id) => local.Contains(id);
@@ -88,7 +92,7 @@ public sealed class FailoverJobStore(InMemoryJobStore local, RedisJobStore share
 
     public async ValueTask<IdempotencyBinding?> BindIdempotencyKeyAsync(string key, string jobId, string requestHash, CancellationToken cancellationToken)
     {
-        if (redis.IsConnected)
+        if (UseRedis)
         {
             try
             {

@@ -77,7 +77,8 @@ public sealed partial class RedisAvailabilityMonitor(
         {
             availability.ReportUnreachable();
         }
-        catch (Exception ex) when (ex is RedisTimeoutException or TimeoutException)
+        // The client reports some timeouts as a cancelled task (seen with a frozen server): slow, not a reason to stop.
+        catch (Exception ex) when (ex is RedisTimeoutException or TimeoutException || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             if (multiplexer.IsConnected)
             {
