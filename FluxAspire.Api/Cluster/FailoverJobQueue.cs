@@ -14,8 +14,35 @@ public sealed partial class FailoverJobQueue(
 
     public int Count => local.Count + shared.Count;
 
-    public ValueTask EnqueueAsync(string id, CancellationToken cancellationToken) =>
-        store.IsLocal(id) ? local.EnqueueAsync(id, cancellationToken) : shared.EnqueueAsync(id, cancellationToken);
+    /// <summary>How long queueing a job already stored in Redis is retried while Redis is unreachable (a restart).</summary>
+    private static readonly TimeSpan EnqueueRetryLimit = TimeSpan.FromSeconds(30);
+
+    public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.IsLocal(id))
+        {
+            await local.EnqueueAsync(id, cancellationToken);
+            return;
+        }
+
+        // The job is in Redis already; without its queue entry nobody would ever run it.
+        var delay = TimeSpan.FromMilliseconds(100);
+        var giveUpAt = DateTimeOffset.UtcNow + EnqueueRetryLimit;
+        while (true)
+        {
+            try
+            {
+                await shared.EnqueueAsync(id, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException && DateTimeOffset.UtcNow < giveUpAt)
+            {
+                LogEnqueueRetry(id, e.Message);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
 
     public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)
     {
@@ -53,8 +80,16 @@ public sealed partial class FailoverJobQueue(
     public ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken) =>
         ticket.Receipt is null ? local.AcknowledgeAsync(ticket, cancellationToken) : shared.AcknowledgeAsync(ticket, cancellationToken);
 
+    public void Abandon(JobTicket ticket)
+    {
+        if (ticket.Receipt is null) local.Abandon(ticket); else shared.Abandon(ticket);
+    }
+
     public ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken) =>
         ticket.Receipt is null ? local.ReleaseAsync(ticket, cancellationToken) : shared.ReleaseAsync(ticket, cancellationToken);
+
+    [LoggerMessage(LogLevel.Warning, "Queueing job {JobId} in Redis failed ({Reason}); retrying")]
+    private partial void LogEnqueueRetry(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Debug, "The shared work queue is unreachable ({Reason}); taking local work only")]
     private partial void LogSharedQueueUnavailable(string reason);

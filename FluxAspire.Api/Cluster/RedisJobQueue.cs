@@ -102,10 +102,20 @@ public sealed partial class RedisJobQueue(
             return;
         }
 
+        // No longer renewed from here on: if the acknowledgement does not reach Redis, the lease lapses and the entry is
+        // claimed again, and the job, already ended, is simply acknowledged then.
+        _held.TryRemove(receipt, out _);
         var db = Db;
         await db.StreamAcknowledgeAsync(RedisKeys.Work, RedisKeys.WorkersGroup, receipt);
         await db.StreamDeleteAsync(RedisKeys.Work, [receipt]);
-        _held.TryRemove(receipt, out _);
+    }
+
+    public void Abandon(JobTicket ticket)
+    {
+        if (ticket.Receipt is { } receipt)
+        {
+            _held.TryRemove(receipt, out _);
+        }
     }
 
     public async ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken)

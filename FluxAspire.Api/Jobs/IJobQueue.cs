@@ -14,6 +14,10 @@ public interface IJobQueue
     /// <summary>Gives a job back unfinished (shutting down): another replica takes it at once.</summary>
     ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken);
 
+    /// <summary>Stops holding a job without a word to the queue (it could not be reached): a shared queue lets the lease
+    /// lapse, and the job is taken again.</summary>
+    void Abandon(JobTicket ticket);
+
     /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
     int Count { get; }
 }

@@ -34,6 +34,11 @@ public sealed class InMemoryJobQueue : IJobQueue
     // Nothing to acknowledge in memory: a taken job lives and dies with this process.
     public ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+    // In memory the store cannot fail, so nothing is ever abandoned; the job's record stays as it was.
+    public void Abandon(JobTicket ticket)
+    {
+    }
+
     public ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken) => EnqueueAsync(ticket.JobId, cancellationToken);
 
     public int Count => Volatile.Read(ref _count);

@@ -126,6 +126,7 @@ public sealed partial class JobWorker(
         // Not linked to stoppingToken: a shutdown lets running jobs finish (see DrainAsync).
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_handBack.Token);
         var handedBack = false;
+        var abandoned = false;
         // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
         JobRecord? job = null;
@@ -165,9 +166,24 @@ public sealed partial class JobWorker(
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token);
             handedBack = !await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
         }
+        catch (Exception e)
+        {
+            // The store failed us (Redis went away) before the job ended: leave the entry unacknowledged, so its lease
+            // lapses and the job is taken again (here or elsewhere) instead of being dropped.
+            abandoned = true;
+            LogAbandoned(id, e.Message);
+        }
         finally
         {
-            await SettleAsync(ticket, job, handedBack);
+            if (abandoned)
+            {
+                queue.Abandon(ticket);
+            }
+            else
+            {
+                await SettleAsync(ticket, job, handedBack);
+            }
+
             _running.TryRemove(id, out _);
             _cancelReasons.TryRemove(id, out _);
             if (job is not null)
@@ -279,6 +295,9 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(LogLevel.Warning, "Shutting down: handing {Count} unfinished job(s) back to the queue")]
     private partial void LogHandingBack(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: the job store failed ({Reason}); it will be taken again once its lease lapses")]
+    private partial void LogAbandoned(string jobId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Job {JobId} handed back to the queue")]
     private partial void LogHandedBack(string jobId);

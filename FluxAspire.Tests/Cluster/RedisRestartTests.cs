@@ -3,11 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Tests.Api.Integration;
 using FluxAspire.Tests.Infrastructure;
+using FluxAspire.Tests.JobsApi;
 using static FluxAspire.Tests.Cluster.ClusterProcesses;
 
 namespace FluxAspire.Tests.Cluster;
 
-/// <summary>Redis stopped and started again under traffic: every accepted request still gets its image.</summary>
+/// <summary>Redis stopped and started again under traffic: every request and every accepted job still gets its image.</summary>
 public sealed class RedisRestartTests
 {
     [Fact]
@@ -31,16 +32,37 @@ public sealed class RedisRestartTests
             return statuses;
         }).ToList();
 
-        await Task.Delay(1500);
+        var jobs = new JobsClient(api.CreateClient());
+        var accepted = new List<string>();
+        async Task SubmitJobsAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var answer = await jobs.SubmitAsync(new JsonObject { ["prompt"] = TestGraphs.Flux(steps: 5, seed: (ulong)(90000 + accepted.Count)) });
+                Assert.Equal(HttpStatusCode.Accepted, answer.Status);
+                accepted.Add((string)answer.Body["id"]!);
+            }
+        }
+
+        await Task.Delay(1000);
+        await SubmitJobsAsync(3);   // in Redis when it stops
         await redis.StopAsync();
-        await Task.Delay(2500);
+        await SubmitJobsAsync(3);   // accepted while Redis is down
+        await Task.Delay(2000);
         await redis.StartAgainAsync();
-        await Task.Delay(2500);
+        await SubmitJobsAsync(3);   // after it is back
+        await Task.Delay(2000);
         await stop.CancelAsync();
         var all = (await Task.WhenAll(clients)).SelectMany(s => s).ToList();
 
         Assert.True(all.Count >= 10, $"only {all.Count} requests ran");
         Assert.All(all, status => Assert.Equal(HttpStatusCode.OK, status));
+        foreach (var id in accepted)
+        {
+            Assert.Equal("succeeded", (string?)(await jobs.WaitAsync(id, job => (string?)job["status"] is "succeeded" or "failed" or "canceled",
+                TimeSpan.FromSeconds(60)))["status"]);
+        }
+
         Assert.False(api.HasExited);
     }
 }
