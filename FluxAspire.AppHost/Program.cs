@@ -2,7 +2,8 @@ using FluxAspire.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// ComfyUI:Mode picks where ComfyUI comes from: the GPU-free simulator by default, or an existing ComfyUI by URL.
+// ComfyUI:Mode picks where ComfyUI comes from (auto: the GPU container with the FLUX model where Docker/Podman and an
+// NVIDIA GPU are found, else the GPU-free simulator; or container, simulator, external, executable). The log says which and why.
 var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_ComfySim());
 
 // The recipe's API on http://localhost:3000 (its launch profile); it finds ComfyUI through ConnectionStrings__comfyui.
@@ -12,6 +13,6 @@ var api = builder.AddProject<Projects.FluxAspire_Api>("api")
     .WithComfyUIFolders(comfyui)
     .WithHttpHealthCheck("/health");
 
-builder.LogWhereToFind(api, comfyui);
+builder.LogWhereToFind(api);
 
 builder.Build().Run();
