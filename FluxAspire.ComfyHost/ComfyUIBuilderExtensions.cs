@@ -63,12 +63,15 @@ public static class ComfyUIBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options)
     {
         var comfyui = builder.AddComfyUIExecutable(name, options.Path!, options.Python, options.Args).WithComfyUICommands();
-        return options.DownloadModels ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder)) : comfyui;
+        return options.DownloadModels && !builder.ExecutionContext.IsPublishMode
+            ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder))
+            : comfyui;
     }
 
-    // Only when configured: a parameter without a value would hold the download until someone typed one in the dashboard.
+    // Only when configured: a parameter without a value would hold the download until someone typed one in the dashboard
+    // (and a deployment would have to supply a token that public files do not need).
     private static IResourceBuilder<ParameterResource>? HuggingFaceToken(IDistributedApplicationBuilder builder) =>
-        !builder.ExecutionContext.IsPublishMode && builder.Configuration[$"Parameters:{ComfyUIModelExtensions.TokenParameterName}"] is { Length: > 0 }
+        builder.Configuration[$"Parameters:{ComfyUIModelExtensions.TokenParameterName}"] is { Length: > 0 }
             ? builder.AddParameter(ComfyUIModelExtensions.TokenParameterName, secret: true)
             : null;
 
