@@ -23,7 +23,7 @@ public static class ComfyUIModeExtensions
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ComfyUI");
             var where = resource is ComfyUIExternalResource external ? $" at {external.Url}" : "";
             var hint = mode.Mode == ComfyUIMode.Simulator && mode.Reason != $"set by {ComfyUIHostOptions.SectionName}:Mode"
-                ? " (ComfyUI:Mode=container uses the GPU container anyway)"
+                ? ". Set ComfyUI:Mode=container to use the GPU container regardless"
                 : "";
             logger.LogInformation("ComfyUI '{Name}' runs as {Mode}{Where}: {Reason}{Hint}", resource.Name, mode.ModeName, where, mode.Reason, hint);
             return Task.CompletedTask;
