@@ -3,7 +3,8 @@ using FluxAspire.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// ComfyUI:Mode picks where ComfyUI comes from: the GPU-free simulator by default, or an existing ComfyUI by URL.
+// ComfyUI:Mode picks where ComfyUI comes from (auto: the GPU container with the FLUX model where Docker/Podman and an
+// NVIDIA GPU are found, else the GPU-free simulator; or container, simulator, external, executable). The log says which and why.
 var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_ComfySim());
 
 // Redis:Mode picks the shared Redis (jobs, result cache): a container where Docker/Podman answers, else Debian's
@@ -18,6 +19,6 @@ var api = builder.AddProject<Projects.FluxAspire_Api>("api")
     .WithRedisCache(cache)
     .WithHttpHealthCheck("/health");
 
-builder.LogWhereToFind(api, comfyui);
+builder.LogWhereToFind(api);
 
 builder.Build().Run();

@@ -5,30 +5,90 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Aspire.Hosting;
 
-/// <summary>Adds ComfyUI to an Aspire app model: the simulator where there is no GPU, or an existing ComfyUI by URL.</summary>
+/// <summary>Adds ComfyUI to an Aspire app model in the mode <c>ComfyUI:Mode</c> picks, and wires services to it.</summary>
 public static class ComfyUIBuilderExtensions
 {
     /// <summary>The path the health checks call: cheap, and answered only once ComfyUI's server is up.</summary>
     public const string HealthCheckPath = "/system_stats";
 
     /// <summary>
-    /// Adds ComfyUI in the mode chosen by the <c>ComfyUI</c> configuration section (<c>ComfyUI:Mode</c>): the simulator
-    /// by default, or <c>external</c> with <c>ComfyUI:Url</c>. Reference it with <c>WithReference</c>: the service gets
+    /// Adds ComfyUI in the mode chosen by <c>ComfyUI:Mode</c> (see <see cref="ComfyUIHostOptions"/>):
+    /// <list type="bullet">
+    /// <item><c>auto</c> (default): the GPU container when a container runtime answers and an NVIDIA GPU is visible,
+    /// otherwise the simulator; publishing always describes the container.</item>
+    /// <item><c>simulator</c>: the FluxAspire.ComfySim project.</item>
+    /// <item><c>container</c>: <c>comfyui/Dockerfile</c> with GPUs, the FLUX model folder and its download step.</item>
+    /// <item><c>external</c>: the ComfyUI at <c>ComfyUI:Url</c>.</item>
+    /// <item><c>executable</c>: <c>python main.py</c> in the checkout at <c>ComfyUI:Path</c>, with the download step.</item>
+    /// </list>
+    /// The chosen mode and why are logged when the app starts and shown as the resource's <c>comfyui.mode</c> and
+    /// <c>comfyui.mode.reason</c> properties. Reference it with <c>WithReference</c>: the service gets
     /// <c>ConnectionStrings__{name}=Endpoint=http://host:port</c>.
     /// </summary>
     /// <param name="builder">The app model builder.</param>
     /// <param name="name">The resource and connection string name.</param>
     /// <param name="simulator">The FluxAspire.ComfySim project (<c>new Projects.FluxAspire_ComfySim()</c>), run in simulator mode.</param>
+    /// <param name="probe">The checks behind <c>auto</c>; the real ones (<c>nvidia-smi</c>, <c>docker info</c>) when null.</param>
     public static IResourceBuilder<IComfyUIResource> AddComfyUI(
-        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator)
+        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe = null)
     {
         var options = ComfyUIHostOptions.From(builder.Configuration);
-        return options.Mode switch
+        probe ??= new ComfyUIEnvironmentProbe();
+        var mode = ComfyUIModeResolver.ResolveAsync(options.Mode, builder.ExecutionContext.IsPublishMode,
+                ContainerRuntimeName.Configured(builder.Configuration), probe, CancellationToken.None)
+            .GetAwaiter().GetResult();   // the app model is built synchronously; the checks are bounded by short timeouts
+        IResourceBuilder<IComfyUIResource> comfyui = mode.Mode switch
         {
-            ComfyUIMode.External => builder.AddExternalComfyUI(name, options.Url!),
-            _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs),
+            ComfyUIMode.External => builder.AddExternalComfyUI(name, options.Url!).WithComfyUICommands(),
+            ComfyUIMode.Container => builder.AddComfyUIContainer(name, options, probe),
+            ComfyUIMode.Executable => builder.AddComfyUIExecutable(name, options),
+            _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs).WithComfyUICommands(),
         };
+        return comfyui.WithComfyUIMode(mode);
     }
+
+    private static IResourceBuilder<ComfyUIResource> AddComfyUIContainer(
+        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options, IComfyUIEnvironmentProbe probe)
+    {
+        var comfyui = builder.AddComfyUIContainer(name)
+            .WithArgs([.. options.Args])
+            .WithGpuSupport(probe: probe)
+            .WithComfyUICommands();
+        var token = HuggingFaceToken(builder);
+        if (options.DownloadModels)
+        {
+            return comfyui.WithFluxModel(options.ModelsPath, options.Models, token);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return comfyui.WithModelVolume();
+        }
+
+        // Docker would create a missing bind-mount source owned by root; the download step creates it otherwise.
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(comfyui.Resource, (_, _) =>
+        {
+            Directory.CreateDirectory(options.ModelsPath);
+            return Task.CompletedTask;
+        });
+        return comfyui.WithModelBindMount(options.ModelsPath);
+    }
+
+    private static IResourceBuilder<ComfyUIExecutableResource> AddComfyUIExecutable(
+        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options)
+    {
+        var comfyui = builder.AddComfyUIExecutable(name, options.Path!, options.Python, options.Args).WithComfyUICommands();
+        return options.DownloadModels && !builder.ExecutionContext.IsPublishMode
+            ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder))
+            : comfyui;
+    }
+
+    // Only when configured: a parameter without a value would hold the download until someone typed one in the dashboard
+    // (and a deployment would have to supply a token that public files do not need).
+    private static IResourceBuilder<ParameterResource>? HuggingFaceToken(IDistributedApplicationBuilder builder) =>
+        builder.Configuration[$"Parameters:{ComfyUIModelExtensions.TokenParameterName}"] is { Length: > 0 }
+            ? builder.AddParameter(ComfyUIModelExtensions.TokenParameterName, secret: true)
+            : null;
 
     /// <summary>
     /// Runs the FluxAspire.ComfySim project as ComfyUI, on 127.0.0.1 (all interfaces when published) and a port Aspire
@@ -84,27 +144,48 @@ public static class ComfyUIBuilderExtensions
     }
 
     /// <summary>
-    /// Gives a service ComfyUI's folders when it shares ComfyUI's disk (the simulator in run mode): the API then deletes
-    /// each job's uploaded inputs and outputs when the job ends (<c>ComfyUI__InputDirectory</c>,
-    /// <c>ComfyUI__OutputDirectory</c>) and can download models (<c>ComfyUI__ModelsDirectory</c>). No-op otherwise.
+    /// Gives a service the ComfyUI folders it shares with ComfyUI in <c>dotnet run</c>: the API then deletes each job's
+    /// uploaded inputs and outputs when the job ends (<c>ComfyUI__InputDirectory</c>, <c>ComfyUI__OutputDirectory</c>) and
+    /// can download models (<c>ComfyUI__ModelsDirectory</c>). The simulator and a local checkout share all three; the
+    /// container shares only its models folder (a host folder). No-op when publishing or for an external ComfyUI.
     /// </summary>
     /// <param name="builder">The service that uses ComfyUI.</param>
     /// <param name="comfyui">The ComfyUI resource.</param>
     public static IResourceBuilder<T> WithComfyUIFolders<T>(this IResourceBuilder<T> builder, IResourceBuilder<IComfyUIResource> comfyui)
-        where T : IResourceWithEnvironment =>
-        comfyui.Resource is ComfyUISimulatorResource simulator
-            ? builder.WithEnvironment(context =>
-            {
-                if (context.ExecutionContext.IsPublishMode)
-                {
-                    return;
-                }
+        where T : IResourceWithEnvironment
+    {
+        var (input, output, models) = comfyui.Resource switch
+        {
+            ComfyUISimulatorResource simulator => (
+                Path.Combine(simulator.DataDirectory, "input"),
+                Path.Combine(simulator.DataDirectory, "output"),
+                Path.Combine(simulator.DataDirectory, "models")),
+            ComfyUIExecutableResource executable => (executable.InputDirectory, executable.OutputDirectory, executable.ModelsDirectory),
+            ComfyUIResource container => (null, null, container.Annotations.OfType<ContainerMountAnnotation>()
+                .LastOrDefault(m => m.Type == ContainerMountType.BindMount && m.Target == ComfyUIResource.ModelsPath)?.Source),
+            _ => ((string?)null, (string?)null, (string?)null),
+        };
+        if (input is null && output is null && models is null)
+        {
+            return builder;
+        }
 
-                context.EnvironmentVariables["ComfyUI__InputDirectory"] = Path.Combine(simulator.DataDirectory, "input");
-                context.EnvironmentVariables["ComfyUI__OutputDirectory"] = Path.Combine(simulator.DataDirectory, "output");
-                context.EnvironmentVariables["ComfyUI__ModelsDirectory"] = Path.Combine(simulator.DataDirectory, "models");
-            })
-            : builder;
+        return builder.WithEnvironment(context =>
+        {
+            if (context.ExecutionContext.IsPublishMode)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in new[] { ("InputDirectory", input), ("OutputDirectory", output), ("ModelsDirectory", models) })
+            {
+                if (value is not null)
+                {
+                    context.EnvironmentVariables[$"ComfyUI__{key}"] = value;
+                }
+            }
+        });
+    }
 
     /// <summary>Uses a ComfyUI that is already running at <paramref name="url"/>; healthy while it answers <c>/system_stats</c>.</summary>
     /// <param name="builder">The app model builder.</param>
