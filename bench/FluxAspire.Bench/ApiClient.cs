@@ -6,11 +6,12 @@ namespace FluxAspire.Bench;
 /// <summary>The recipe's client: POST /workflow/text2img and decode images[0].</summary>
 internal static class ApiClient
 {
-    public static async Task<byte[]> GenerateAsync(HttpClient http, int size, int steps, CancellationToken cancellationToken)
+    /// <param name="seed">A fixed seed makes every request after the first a result-cache hit; null draws a new one each time.</param>
+    public static async Task<byte[]> GenerateAsync(HttpClient http, int size, int steps, long? seed, CancellationToken cancellationToken)
     {
         var body = new
         {
-            input = new { prompt = FluxGraph.Prompt, width = size, height = size, steps, seed = Random.Shared.NextInt64(0, 1L << 50) },
+            input = new { prompt = FluxGraph.Prompt, width = size, height = size, steps, seed = seed ?? Random.Shared.NextInt64(0, 1L << 50) },
         };
         using var response = await http.PostAsJsonAsync("/workflow/text2img", body, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);

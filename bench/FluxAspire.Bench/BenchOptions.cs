@@ -14,14 +14,16 @@ internal sealed record BenchOptions
     public int Steps { get; init; } = 20;
     public int StepMs { get; init; }
     public int? Pid { get; init; }
+    public long? Seed { get; init; }
 
     public const string Usage =
         "usage: FluxAspire.Bench [--target sim|api] [--url URL] [--clients 64] [--duration 20] [--warmup 3] [--size 1024]\n" +
-        "                        [--steps 20] [--step-ms 0] [--pid PID]\n" +
+        "                        [--steps 20] [--step-ms 0] [--pid PID] [--seed N]\n" +
         "  --target sim  drives ComfyUI's protocol (POST /prompt, WS executing null, /history, /view); without --url it starts\n" +
         "                the simulator itself (--step-ms is its per-step cost) and reports that process's memory and CPU.\n" +
         "  --target api  drives POST /workflow/text2img on --url (default http://127.0.0.1:3000).\n" +
-        "  --pid PID     also report memory/CPU of a process you started (e.g. the API).";
+        "  --pid PID     also report memory/CPU of a process you started (e.g. the API).\n" +
+        "  --seed N      api: the same seed in every request, so all but the first are result-cache hits (default: a new seed each).";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -50,6 +52,7 @@ internal sealed record BenchOptions
                 "--steps" => options with { Steps = Math.Max(1, Int()) },
                 "--step-ms" => options with { StepMs = Int() },
                 "--pid" => options with { Pid = Int() },
+                "--seed" => options with { Seed = Int() },
                 "-h" or "--help" => throw new ArgumentException(""),
                 _ => throw new ArgumentException($"unknown option '{flag}'"),
             };

@@ -59,7 +59,7 @@ async Task RunClientAsync(int index)
         {
             var png = options.Target == "sim"
                 ? await comfyClients[index].GenerateAsync(options.Size, options.Steps, stop.Token)
-                : await ApiClient.GenerateAsync(http, options.Size, options.Steps, stop.Token);
+                : await ApiClient.GenerateAsync(http, options.Size, options.Steps, options.Seed, stop.Token);
             var ended = clock.Elapsed;
             if (Png.Size(png) != (options.Size, options.Size))
             {
