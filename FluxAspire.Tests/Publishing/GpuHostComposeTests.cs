@@ -3,21 +3,8 @@ using System.Text.Json.Nodes;
 namespace FluxAspire.Tests.Publishing;
 
 /// <summary>docker-compose.yml for the full GPU-host model: ComfyUI container with GPU and models, Redis, the API.</summary>
-public sealed class GpuHostComposeTests(GpuHostComposeTests.Fixture fixture) : IClassFixture<GpuHostComposeTests.Fixture>
+public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixture<GpuHostDeployment>
 {
-    public sealed class Fixture : IAsyncLifetime
-    {
-        public PublishedDeployment Deployment { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Deployment = await ModelPublish.RunAsync(GpuHostModel.Describe, GpuHostModel.SecretArgs);
-
-        public Task DisposeAsync()
-        {
-            Directory.Delete(Deployment.Directory, recursive: true);
-            return Task.CompletedTask;
-        }
-    }
-
     private PublishedDeployment Deployment => fixture.Deployment;
 
     [Fact]
