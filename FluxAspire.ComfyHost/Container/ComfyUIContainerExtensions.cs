@@ -21,6 +21,8 @@ public static class ComfyUIContainerExtensions
     {
         var resource = new ComfyUIResource(name);
         return builder.AddResource(resource)
+            // WithDockerfile renames the image after the build; it only needs an image annotation to exist.
+            .WithAnnotation(new ContainerImageAnnotation { Image = name, Tag = "latest" })
             .WithDockerfile(contextPath)
             .WithHttpEndpoint(targetPort: ComfyUIResource.DefaultPort, name: ComfyUIResource.PrimaryEndpointName)
             .WithHttpHealthCheck(ComfyUIBuilderExtensions.HealthCheckPath, endpointName: ComfyUIResource.PrimaryEndpointName);

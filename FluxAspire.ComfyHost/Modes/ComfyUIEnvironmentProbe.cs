@@ -5,7 +5,8 @@ namespace Aspire.Hosting;
 
 /// <summary>The real checks: <c>nvidia-smi -L</c> and <c>docker info</c> / <c>podman info</c>, each bounded by a short timeout.</summary>
 /// <param name="timeout">How long one command may take; a daemon that does not answer in time counts as absent.</param>
-public sealed class ComfyUIEnvironmentProbe(TimeSpan timeout) : IComfyUIEnvironmentProbe
+/// <param name="findCommand">Maps a command name to its file, or null when absent; a PATH search when not given.</param>
+public sealed class ComfyUIEnvironmentProbe(TimeSpan timeout, Func<string, string?>? findCommand = null) : IComfyUIEnvironmentProbe
 {
     /// <summary>Probes with a 5 s limit per command.</summary>
     public ComfyUIEnvironmentProbe() : this(TimeSpan.FromSeconds(5))
@@ -49,7 +50,7 @@ public sealed class ComfyUIEnvironmentProbe(TimeSpan timeout) : IComfyUIEnvironm
     // (true, stdout) or (false, why, naming the command: not installed, timed out, or its exit code and first line of stderr).
     private async Task<(bool Ok, string Output)> RunAsync(string command, string[] args, CancellationToken cancellationToken)
     {
-        if (ExecutableSearch.Find(command) is not { } path)
+        if ((findCommand ?? ExecutableSearch.Find)(command) is not { } path)
         {
             return (false, $"{command} not found on PATH");
         }

@@ -6,11 +6,11 @@ namespace FluxAspire.Tests.AppHost;
 public sealed class ComfyUIHostOptionsTests
 {
     [Fact]
-    public void Defaults_to_the_simulator_at_full_speed()
+    public void Defaults_to_auto_with_the_simulator_at_full_speed()
     {
         var options = ComfyUIHostOptions.From(Config());
 
-        Assert.Equal((ComfyUIMode.Simulator, null, 0), (options.Mode, options.Url, options.SimulatorStepMs));
+        Assert.Equal((ComfyUIMode.Auto, null, 0), (options.Mode, options.Url, options.SimulatorStepMs));
     }
 
     [Theory]
@@ -26,8 +26,9 @@ public sealed class ComfyUIHostOptionsTests
     }
 
     [Theory]
-    [InlineData("ComfyUI:Mode", "container", "ComfyUI:Mode 'container' is not one of: simulator, external")]
-    [InlineData("ComfyUI:Mode", "7", "ComfyUI:Mode '7' is not one of: simulator, external")]
+    [InlineData("ComfyUI:Mode", "gpu", "ComfyUI:Mode 'gpu' is not one of: auto, simulator, container, external, executable")]
+    [InlineData("ComfyUI:Mode", "7", "ComfyUI:Mode '7' is not one of: auto, simulator, container, external, executable")]
+    [InlineData("ComfyUI:Mode", "1", "ComfyUI:Mode '1' is not one of: auto, simulator, container, external, executable")]
     [InlineData("ComfyUI:Url", "gpu-box:8188", "ComfyUI:Url 'gpu-box:8188' is not an absolute http(s) URL")]
     [InlineData("ComfyUI:Url", "ftp://gpu-box", "ComfyUI:Url 'ftp://gpu-box' is not an absolute http(s) URL")]
     [InlineData("ComfyUI:SimulatorStepMs", "-1", "ComfyUI:SimulatorStepMs '-1' must be a whole number >= 0")]
