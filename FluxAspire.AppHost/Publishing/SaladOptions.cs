@@ -14,8 +14,11 @@ internal sealed partial class SaladOptions
     /// <summary>The container group name: lowercase letters, digits and '-', 2 to 63 characters.</summary>
     public string Name { get; set; } = "fluxaspire";
 
-    /// <summary>The one image (API + ComfyUI) in a registry Salad can pull from.</summary>
-    public string Image { get; set; } = "fluxaspire-salad:latest";
+    /// <summary>
+    /// The one image (API + ComfyUI), as deploy/salad/build.sh tags it without a registry; set it to where you pushed
+    /// it (e.g. ghcr.io/acme/salad:1.0), since Salad pulls from a registry.
+    /// </summary>
+    public string Image { get; set; } = "fluxaspire/salad:latest";
 
     public int Replicas { get; set; } = 3;
 

@@ -20,7 +20,7 @@ public sealed class SaladContainerGroupTests(GpuHostDeployment fixture) : IClass
     public void Runs_3_replicas_of_the_one_image_that_restart_always()
     {
         Assert.Equal("fluxaspire", (string?)Salad["name"]);
-        Assert.Equal("fluxaspire-salad:latest", (string?)Salad["container"]!["image"]);
+        Assert.Equal("fluxaspire/salad:latest", (string?)Salad["container"]!["image"]);
         Assert.Equal(3, (int)Salad["replicas"]!);
         Assert.Equal("always", (string?)Salad["restart_policy"]);
         Assert.True((bool)Salad["autostart_policy"]!);
