@@ -18,7 +18,9 @@ internal sealed class ComposeValueRenderer(DeploymentModel model) : DeploymentVa
 
     protected override string Host(IResource resource) => resource.Name;
 
-    protected override int TargetPort(EndpointAnnotation endpoint, IResource resource) => model.TargetPort(endpoint, resource);
+    // The Compose Redis is redis:7 on its standard port, whatever port the app model's Redis used.
+    protected override int TargetPort(EndpointAnnotation endpoint, IResource resource) =>
+        DeploymentModel.IsRedis(resource) ? RedisPort : model.TargetPort(endpoint, resource);
 
     protected override string ConnectionString(IResourceWithConnectionString resource) =>
         DeploymentModel.IsRedis(resource) ? RedisConnectionString(resource) : Render(resource.ConnectionStringExpression);

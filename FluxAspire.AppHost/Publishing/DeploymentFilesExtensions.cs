@@ -48,6 +48,11 @@ public static class DeploymentFilesExtensions
 
         var salad = new SaladContainerGroup(model);
         await WriteFileAsync(context, directory, SaladContainerGroup.FileName, await salad.BuildAsync(context.CancellationToken));
+        foreach (var (name, reason) in salad.LeftOut)
+        {
+            context.Logger.LogInformation("{File} leaves out {Variable}: {Reason}", SaladContainerGroup.FileName, name, reason);
+        }
+
         var script = await WriteFileAsync(context, directory, SaladDeployScript.FileName, SaladDeployScript.Build(salad.Variables));
         if (!OperatingSystem.IsWindows())
         {

@@ -78,8 +78,9 @@ internal abstract class DeploymentValueRenderer
             throw new NotSupportedException($"conditional expression {expression.ValueExpression}");
         }
 
+        // A placeholder cannot be URI-escaped before its value is known: it stays as written.
         var values = expression.ValueProviders
-            .Select((provider, i) => i < expression.StringFormats.Count && expression.StringFormats[i] == "uri"
+            .Select((provider, i) => i < expression.StringFormats.Count && expression.StringFormats[i] == "uri" && provider is not ParameterResource
                 ? Uri.EscapeDataString(Render(provider))
                 : Render(provider))
             .ToArray<object>();

@@ -20,6 +20,11 @@ internal sealed class SaladContainerGroup(DeploymentModel model)
 
     public IReadOnlyCollection<Placeholder> Variables => _values.Placeholders;
 
+    /// <summary>App-model variables the one image has no value for (e.g. Aspire's CACHE_HOST for a Redis outside it), with why.</summary>
+    public IReadOnlyList<(string Name, string Reason)> LeftOut => _leftOut;
+
+    private readonly List<(string Name, string Reason)> _leftOut = [];
+
     public async Task<string> BuildAsync(CancellationToken cancellationToken)
     {
         var salad = model.Options.Salad;
@@ -73,7 +78,14 @@ internal sealed class SaladContainerGroup(DeploymentModel model)
         var environment = new JsonObject();
         foreach (var (name, value) in await model.EnvironmentAsync(model.Api, cancellationToken))
         {
-            environment[name] = _values.Render(value);
+            try
+            {
+                environment[name] = _values.Render(value);
+            }
+            catch (NotSupportedException notInTheImage)
+            {
+                _leftOut.Add((name, notInTheImage.Message));
+            }
         }
 
         foreach (var (name, value) in DeploymentModel.TelemetryEnvironment(model.Api))

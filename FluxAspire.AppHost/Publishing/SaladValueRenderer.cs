@@ -27,5 +27,12 @@ internal sealed class SaladValueRenderer(DeploymentModel model) : DeploymentValu
         _ => Render(resource.ConnectionStringExpression),
     };
 
+    // Redis is outside the image, known only by REDIS_CONNECTION_STRING: its password on its own has no value here.
+    protected override string Parameter(ParameterResource parameter) =>
+        model.Resources.OfType<IResourceWithConnectionString>().Where(DeploymentModel.IsRedis)
+            .Any(redis => ReferenceEquals(ComposeValueRenderer.RedisPassword(redis), parameter))
+            ? throw new NotSupportedException($"{parameter.Name} belongs to Redis, which the one image reaches through REDIS_CONNECTION_STRING")
+            : base.Parameter(parameter);
+
     private bool IsInTheImage(IResource resource) => ReferenceEquals(resource, model.Api) || resource is IComfyUIResource;
 }

@@ -91,6 +91,17 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Redis_connection_properties_point_at_the_compose_redis_and_keep_the_password_a_reference()
+    {
+        var environment = Deployment.ComposeService("api")["environment"]!;
+
+        Assert.Equal("cache", (string?)environment["CACHE_HOST"]);
+        Assert.Equal("6379", (string?)environment["CACHE_PORT"]);
+        Assert.Equal("${CACHE_PASSWORD:?set CACHE_PASSWORD in .env}", (string?)environment["CACHE_PASSWORD"]);
+        Assert.Equal("redis://:${CACHE_PASSWORD:?set CACHE_PASSWORD in .env}@cache:6379", (string?)environment["CACHE_URI"]);
+    }
+
+    [Fact]
     public void Api_starts_after_comfyui_and_redis_are_healthy()
     {
         var dependsOn = Deployment.ComposeService("api")["depends_on"]!.AsObject();

@@ -28,9 +28,29 @@ internal static class GpuHostModel
             .WithModelVolume()
             .WithEnvironment("HF_TOKEN", token);
         var password = builder.AddParameter("cache-password", secret: true);
-        var cache = builder.AddConnectionString("cache", ReferenceExpression.Create($"localhost:6379,password={password}"));
+        var cache = builder.AddResource(new RedisLikeResource("cache", password.Resource))
+            .WithImage("redis", "8.6")
+            .WithEndpoint(targetPort: 16379, name: RedisLikeResource.EndpointName, scheme: "tcp");
+        var endpoint = cache.Resource.Endpoint;
         builder.AddProject("api", ModelPublish.ApiProject)
             .WithReference(comfyui).WaitFor(comfyui)
-            .WithReference(cache).WaitFor(cache);
+            .WithReference(cache).WaitFor(cache)
+            // What Aspire 13.6's AddRedis adds to a referencing service besides the connection string.
+            .WithEnvironment("CACHE_HOST", endpoint.Property(EndpointProperty.Host))
+            .WithEnvironment("CACHE_PORT", endpoint.Property(EndpointProperty.Port))
+            .WithEnvironment("CACHE_PASSWORD", password)
+            .WithEnvironment("CACHE_URI", ReferenceExpression.Create(
+                $"redis://:{password.Resource:uri}@{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"));
+    }
+
+    /// <summary>A Redis container as Aspire.Hosting.Redis models it: a tcp endpoint and a password in the connection string.</summary>
+    private sealed class RedisLikeResource(string name, ParameterResource password) : ContainerResource(name), IResourceWithConnectionString
+    {
+        public const string EndpointName = "tcp";
+
+        public EndpointReference Endpoint => new(this, EndpointName);
+
+        public ReferenceExpression ConnectionStringExpression =>
+            ReferenceExpression.Create($"{Endpoint.Property(EndpointProperty.HostAndPort)},password={password}");
     }
 }
