@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace FluxAspire.AppHost.Publishing;
 
 /// <summary>The AppHost's <c>Deploy</c> section: what manifest publishing writes besides the manifest.</summary>
-internal sealed class DeploymentOptions
+internal sealed partial class DeploymentOptions
 {
     public const string SectionName = "Deploy";
 
@@ -44,8 +45,13 @@ internal sealed class DeploymentOptions
     private void Validate()
     {
         Require(Port is > 0 and < 65536, $"{SectionName}:Port must be a TCP port, not {Port}");
+        Require(ComposeProjectNamePattern().IsMatch(ComposeProjectName),
+            $"{SectionName}:ComposeProjectName '{ComposeProjectName}' must be lowercase letters, digits, '-' or '_', starting with a letter or digit");
         Salad.Validate();
     }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex ComposeProjectNamePattern();
 
     internal static void Require(bool condition, string message)
     {

@@ -89,6 +89,7 @@ public sealed class DeploymentOptionsTests
     [InlineData("--Deploy:Salad:Name=Flux_Prod", "Deploy:Salad:Name 'Flux_Prod' must be 2-63 lowercase letters, digits or '-', starting with a letter")]
     [InlineData("--Deploy:Salad:GpuClasses=", "Deploy:Salad:GpuClasses must name at least one GPU class id")]
     [InlineData("--Deploy:Port=0", "Deploy:Port must be a TCP port, not 0")]
+    [InlineData("--Deploy:ComposeProjectName=Flux AI", "Deploy:ComposeProjectName 'Flux AI' must be lowercase letters, digits, '-' or '_', starting with a letter or digit")]
     public void A_bad_value_fails_with_the_key_and_the_rule(string arg, string message)
     {
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions

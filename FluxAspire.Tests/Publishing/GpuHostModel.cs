@@ -18,12 +18,7 @@ internal static class GpuHostModel
     public static void Describe(IDistributedApplicationBuilder builder)
     {
         var token = builder.AddParameter("hf-token", secret: true);
-        // The shape AddComfyUIContainer gives (ComfyHost), built here so this test does not depend on the run mode
-        // this machine would pick.
-        var comfyui = builder.AddResource(new ComfyUIResource("comfyui"))
-            .WithImage("comfyui")
-            .WithDockerfile(ModelPublish.ComfyUIContext)
-            .WithHttpEndpoint(targetPort: ComfyUIResource.DefaultPort, name: ComfyUIResource.PrimaryEndpointName)
+        var comfyui = builder.AddComfyUIContainer("comfyui", ModelPublish.ComfyUIContext)
             .WithGpuSupport()
             .WithModelVolume()
             .WithEnvironment("HF_TOKEN", token);
