@@ -33,13 +33,14 @@ public static class ComfyUIBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe = null)
     {
         var options = ComfyUIHostOptions.From(builder.Configuration);
+        probe ??= new ComfyUIEnvironmentProbe();
         var mode = ComfyUIModeResolver.ResolveAsync(options.Mode, builder.ExecutionContext.IsPublishMode,
-                ContainerRuntimeName.Configured(builder.Configuration), probe ?? new ComfyUIEnvironmentProbe(), CancellationToken.None)
+                ContainerRuntimeName.Configured(builder.Configuration), probe, CancellationToken.None)
             .GetAwaiter().GetResult();   // the app model is built synchronously; the checks are bounded by short timeouts
         IResourceBuilder<IComfyUIResource> comfyui = mode.Mode switch
         {
             ComfyUIMode.External => builder.AddExternalComfyUI(name, options.Url!).WithComfyUICommands(),
-            ComfyUIMode.Container => builder.AddComfyUIContainer(name, options),
+            ComfyUIMode.Container => builder.AddComfyUIContainer(name, options, probe),
             ComfyUIMode.Executable => builder.AddComfyUIExecutable(name, options),
             _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs).WithComfyUICommands(),
         };
@@ -47,28 +48,45 @@ public static class ComfyUIBuilderExtensions
     }
 
     private static IResourceBuilder<ComfyUIResource> AddComfyUIContainer(
-        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options)
+        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options, IComfyUIEnvironmentProbe probe)
     {
         var comfyui = builder.AddComfyUIContainer(name)
             .WithArgs([.. options.Args])
-            .WithGpuSupport()
+            .WithGpuSupport(probe: probe)
             .WithComfyUICommands();
         var token = HuggingFaceToken(builder);
-        return options.DownloadModels
-            ? comfyui.WithFluxModel(options.ModelsPath, options.Models, token)
-            : builder.ExecutionContext.IsPublishMode ? comfyui.WithModelVolume() : comfyui.WithModelBindMount(options.ModelsPath);
+        if (options.DownloadModels)
+        {
+            return comfyui.WithFluxModel(options.ModelsPath, options.Models, token);
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return comfyui.WithModelVolume();
+        }
+
+        // Docker would create a missing bind-mount source owned by root; the download step creates it otherwise.
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(comfyui.Resource, (_, _) =>
+        {
+            Directory.CreateDirectory(options.ModelsPath);
+            return Task.CompletedTask;
+        });
+        return comfyui.WithModelBindMount(options.ModelsPath);
     }
 
     private static IResourceBuilder<ComfyUIExecutableResource> AddComfyUIExecutable(
         this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options)
     {
         var comfyui = builder.AddComfyUIExecutable(name, options.Path!, options.Python, options.Args).WithComfyUICommands();
-        return options.DownloadModels ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder)) : comfyui;
+        return options.DownloadModels && !builder.ExecutionContext.IsPublishMode
+            ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder))
+            : comfyui;
     }
 
-    // Only when configured: a parameter without a value would hold the download until someone typed one in the dashboard.
+    // Only when configured: a parameter without a value would hold the download until someone typed one in the dashboard
+    // (and a deployment would have to supply a token that public files do not need).
     private static IResourceBuilder<ParameterResource>? HuggingFaceToken(IDistributedApplicationBuilder builder) =>
-        !builder.ExecutionContext.IsPublishMode && builder.Configuration[$"Parameters:{ComfyUIModelExtensions.TokenParameterName}"] is { Length: > 0 }
+        builder.Configuration[$"Parameters:{ComfyUIModelExtensions.TokenParameterName}"] is { Length: > 0 }
             ? builder.AddParameter(ComfyUIModelExtensions.TokenParameterName, secret: true)
             : null;
 

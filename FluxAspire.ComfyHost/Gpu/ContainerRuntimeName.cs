@@ -5,7 +5,7 @@ namespace Aspire.Hosting;
 /// <summary>Which container runtime DCP will drive: Aspire's own setting first, then what is installed.</summary>
 public static class ContainerRuntimeName
 {
-    /// <summary>Docker's command name.</summary>
+    /// <summary>Docker's command name (and Aspire's default runtime).</summary>
     public const string Docker = "docker";
 
     /// <summary>Podman's command name.</summary>
@@ -20,16 +20,17 @@ public static class ContainerRuntimeName
         ConfigurationKeys.Select(key => configuration[key]).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim().ToLowerInvariant();
 
     /// <summary>
-    /// The configured runtime, else docker when it is on PATH, else podman when that is, else docker (Aspire's default).
+    /// The configured runtime; else, like Aspire's own choice, the first of docker and podman that answers
+    /// (<paramref name="probe"/>); else docker, Aspire's default.
     /// </summary>
-    public static string Resolve(IConfiguration configuration, Func<string, bool>? isOnPath = null)
+    public static async Task<string> ResolveAsync(IConfiguration configuration, IComfyUIEnvironmentProbe probe, CancellationToken cancellationToken)
     {
         if (Configured(configuration) is { } configured)
         {
             return configured;
         }
 
-        isOnPath ??= ExecutableSearch.IsOnPath;
-        return isOnPath(Docker) || !isOnPath(Podman) ? Docker : Podman;
+        var found = await probe.FindContainerRuntimeAsync(null, cancellationToken);
+        return found.Found && found.Detail.StartsWith(Podman, StringComparison.Ordinal) ? Podman : Docker;
     }
 }

@@ -3,8 +3,6 @@ namespace Aspire.Hosting;
 /// <summary>Finds a command on PATH without starting it.</summary>
 internal static class ExecutableSearch
 {
-    public static bool IsOnPath(string command) => Find(command) is not null;
-
     public static string? Find(string command)
     {
         if (Path.IsPathRooted(command))

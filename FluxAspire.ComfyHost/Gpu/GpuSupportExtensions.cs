@@ -8,14 +8,16 @@ public static class GpuSupportExtensions
 {
     /// <summary>
     /// Gives the container GPUs: <c>--gpus all</c> on Docker, the CDI device <c>nvidia.com/gpu=all</c> on Podman
-    /// (the runtime Aspire uses: <c>ASPIRE_CONTAINER_RUNTIME</c>, else what is installed). Both need the NVIDIA
+    /// (the runtime Aspire uses: <c>ASPIRE_CONTAINER_RUNTIME</c>, else the first of docker and podman that answers). Both need the NVIDIA
     /// Container Toolkit on the host. Adds a <see cref="GpuSupportAnnotation"/> for publishers, since runtime
     /// arguments do not reach the manifest.
     /// </summary>
     /// <param name="builder">The container.</param>
     /// <param name="count">How many GPUs; <see langword="null"/> for all of them.</param>
     /// <param name="vendor">The GPU maker; only NVIDIA is supported.</param>
-    public static IResourceBuilder<T> WithGpuSupport<T>(this IResourceBuilder<T> builder, int? count = null, GpuVendor vendor = GpuVendor.Nvidia)
+    /// <param name="probe">Finds the runtime when none is configured; <c>docker info</c> / <c>podman info</c> when null.</param>
+    public static IResourceBuilder<T> WithGpuSupport<T>(
+        this IResourceBuilder<T> builder, int? count = null, GpuVendor vendor = GpuVendor.Nvidia, IComfyUIEnvironmentProbe? probe = null)
         where T : ContainerResource
     {
         var firstCall = !builder.Resource.Annotations.OfType<GpuSupportAnnotation>().Any();
@@ -28,10 +30,11 @@ public static class GpuSupportExtensions
         // The arguments follow the latest annotation, so calling this twice neither duplicates nor keeps stale values.
         var configuration = builder.ApplicationBuilder.Configuration;
         var resource = builder.Resource;
-        return builder.WithContainerRuntimeArgs(context =>
+        return builder.WithContainerRuntimeArgs(async context =>
         {
             var gpu = resource.Annotations.OfType<GpuSupportAnnotation>().Last();
-            foreach (var arg in RuntimeArgs(ContainerRuntimeName.Resolve(configuration), gpu))
+            var runtime = await ContainerRuntimeName.ResolveAsync(configuration, probe ?? new ComfyUIEnvironmentProbe(), context.CancellationToken);
+            foreach (var arg in RuntimeArgs(runtime, gpu))
             {
                 context.Args.Add(arg);
             }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,11 +16,20 @@ public static class ComfyUIModelExtensions
     /// <summary>The resource type shown on the dashboard.</summary>
     public const string ResourceType = "ModelDownload";
 
+    /// <summary>Where the Dockerfile puts the deployment's model-download script.</summary>
+    public const string FetchScriptPath = "/opt/fetch_models.py";
+
     // One client for the AppHost's lifetime; body reads are bounded by the downloader's own idle timeout.
     private static readonly HttpClient Http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) })
     {
         Timeout = TimeSpan.FromMinutes(2),
         DefaultRequestHeaders = { { "User-Agent", "FluxAspire-AppHost" } },
+    };
+
+    private static readonly JsonSerializerOptions FetchJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     /// <summary>
@@ -75,10 +86,13 @@ public static class ComfyUIModelExtensions
     }
 
     /// <summary>
-    /// Gives the ComfyUI container its models folder with the FLUX.1-dev FP8 checkpoint (or <paramref name="files"/>).
-    /// Run mode: the host folder <paramref name="hostModelsDirectory"/> is mounted at <c>/opt/ComfyUI/models</c> and a
-    /// <c>{name}-models</c> download step fills it first (ComfyUI waits for it to finish). Publish mode: the named volume
-    /// <c>comfyui-models</c> is mounted instead, for the deployment to fill.
+    /// Gives the ComfyUI container its models folder with the FLUX.1-dev FP8 checkpoint (or <paramref name="files"/>),
+    /// filled by a <c>{name}-models</c> step that ComfyUI waits for (<c>WaitForCompletion</c>).
+    /// Run mode: the host folder <paramref name="hostModelsDirectory"/> is mounted at <c>/opt/ComfyUI/models</c> and the
+    /// AppHost itself downloads into it, with progress on the dashboard. Publish mode: the named volume
+    /// <c>comfyui-models</c> is mounted instead, and the step is a one-shot container of the same image running
+    /// <c>python /opt/fetch_models.py</c> on that volume (in Compose: a service ComfyUI depends on with
+    /// <c>service_completed_successfully</c>).
     /// </summary>
     /// <param name="builder">The ComfyUI container.</param>
     /// <param name="hostModelsDirectory">The host folder; <see cref="ComfyUIHostOptions.DefaultModelsPath"/> when null.</param>
@@ -90,7 +104,9 @@ public static class ComfyUIModelExtensions
     {
         if (builder.ApplicationBuilder.ExecutionContext.IsPublishMode)
         {
-            return builder.WithModelVolume();
+            var fetch = builder.ApplicationBuilder.AddComfyUIModelFetch(
+                $"{builder.Resource.Name}-models", builder, files ?? [ModelFile.FluxDevFp8Checkpoint], token);
+            return builder.WithModelVolume().WaitForCompletion(fetch);
         }
 
         var directory = Path.GetFullPath(hostModelsDirectory ?? ComfyUIHostOptions.DefaultModelsPath);
@@ -103,6 +119,41 @@ public static class ComfyUIModelExtensions
 
         return builder.WithModelBindMount(directory).WaitForCompletion(download);
     }
+
+    /// <summary>
+    /// A one-shot container of ComfyUI's image that runs <c>python /opt/fetch_models.py</c> (the deployment's twin of the
+    /// AppHost's download step: resumable, SHA-256 checked, skips verified files) on the model volume, and exits.
+    /// Environment: <c>COMFYUI_MODELS</c> (the files as JSON), <c>COMFYUI_MODELS_DIR</c>, and <c>HF_TOKEN</c> from
+    /// <paramref name="token"/> when given.
+    /// </summary>
+    /// <param name="builder">The app model builder.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="comfyui">The ComfyUI container whose image and model volume the step shares.</param>
+    /// <param name="files">The files.</param>
+    /// <param name="token">An optional secret passed as <c>HF_TOKEN</c>.</param>
+    /// <param name="volumeName">The model volume.</param>
+    public static IResourceBuilder<ContainerResource> AddComfyUIModelFetch(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ComfyUIResource> comfyui,
+        IEnumerable<ModelFile> files, IResourceBuilder<ParameterResource>? token = null,
+        string volumeName = ComfyUIContainerExtensions.DefaultModelVolumeName)
+    {
+        var image = comfyui.Resource.Annotations.OfType<DockerfileBuildAnnotation>().LastOrDefault()
+            ?? throw new InvalidOperationException($"{comfyui.Resource.Name} is not built from a Dockerfile, so there is no image to fetch models with");
+        var fetch = builder.AddContainer(name, name)
+            .WithDockerfile(image.ContextPath, image.DockerfilePath)
+            .WithEntrypoint("python")
+            .WithArgs(FetchScriptPath)
+            .WithVolume(volumeName, ComfyUIResource.ModelsPath)
+            .WithEnvironment("COMFYUI_MODELS", FetchList(files))
+            .WithEnvironment("COMFYUI_MODELS_DIR", ComfyUIResource.ModelsPath);
+        return token is null ? fetch : fetch.WithEnvironment("HF_TOKEN", token);
+    }
+
+    /// <summary>The <c>COMFYUI_MODELS</c> value for <c>fetch_models.py</c>: a JSON list of url, path, sha256 and size.</summary>
+    public static string FetchList(IEnumerable<ModelFile> files) =>
+        JsonSerializer.Serialize(files.Select(f => new FetchEntry(f.Url.AbsoluteUri, f.Path, f.Sha256, f.Size)), FetchJson);
+
+    private sealed record FetchEntry(string Url, string Path, string? Sha256, long? Size);
 
     /// <summary>
     /// Puts the FLUX.1-dev FP8 checkpoint (or <paramref name="files"/>) into the checkout's <c>models</c> folder before

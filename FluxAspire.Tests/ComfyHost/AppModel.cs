@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FluxAspire.Tests.ComfyHost;
 
@@ -46,6 +47,16 @@ internal static class AppModel
         }
 
         return env;
+    }
+
+    /// <summary>The environment as the manifest would write it: references stay as <c>{resource.property}</c> expressions.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> PublishedEnvironmentOf(IResource resource)
+    {
+        var result = await ExecutionConfigurationBuilder.Create(resource)
+            .WithEnvironmentVariablesConfig()
+            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
+        Assert.Null(result.Exception);
+        return result.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
     }
 
     public static IReadOnlyList<string> CommandNames(IResource resource) =>

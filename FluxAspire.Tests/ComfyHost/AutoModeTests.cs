@@ -7,7 +7,7 @@ namespace FluxAspire.Tests.ComfyHost;
 public sealed class AutoModeTests
 {
     [Fact]
-    public void A_runtime_and_an_nvidia_gpu_mean_the_container()
+    public async Task A_runtime_and_an_nvidia_gpu_mean_the_container()
     {
         var probe = new FakeProbe(FakeProbe.Gpu, FakeProbe.Docker);
         var builder = Builder("--ComfyUI:ModelsPath=/tmp/fluxaspire-tests/auto-models");
@@ -19,6 +19,7 @@ public sealed class AutoModeTests
             "container: docker 27.3.1 answered and an NVIDIA GPU is visible (GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5f3e))",
             ModeOf(comfyui.Resource).ToString());
         Assert.Contains(builder.Resources, r => r is ComfyUIModelDownloadResource);
+        Assert.Equal(["--gpus", "all"], await AppModel.RuntimeArgsOf(comfyui.Resource));
     }
 
     [Fact]

@@ -165,9 +165,7 @@ public sealed class ContainerModeTests
     [Fact]
     public async Task Publishing_with_auto_describes_the_gpu_container_with_the_named_model_volume()
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
-            ["--operation", "publish", "--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), "fluxaspire-tests", "manifest")]);
-        Assert.True(builder.ExecutionContext.IsPublishMode);
+        await using var builder = await PublishApp();
 
         var comfyui = Assert.IsType<ComfyUIResource>(Resource(builder, "comfyui"));
 
@@ -175,8 +173,49 @@ public sealed class ContainerModeTests
         var volume = Assert.Single(comfyui.Annotations.OfType<ContainerMountAnnotation>());
         Assert.Equal((ContainerMountType.Volume, "comfyui-models", "/opt/ComfyUI/models"), (volume.Type, volume.Source, volume.Target));
         Assert.Single(comfyui.Annotations.OfType<GpuSupportAnnotation>());
-        Assert.DoesNotContain(builder.Resources, r => r is ComfyUIModelDownloadResource);
+        Assert.DoesNotContain(builder.Resources, r => r is ComfyUIModelDownloadResource or ParameterResource);
     }
+
+    [Fact]
+    public async Task Publishing_fills_the_volume_with_a_one_shot_container_of_the_same_image_that_comfyui_waits_for()
+    {
+        await using var builder = await PublishApp();
+        var comfyui = Resource(builder, "comfyui");
+
+        var fetch = Assert.IsType<ContainerResource>(Resource(builder, "comfyui-models"));
+
+        var build = Assert.Single(fetch.Annotations.OfType<DockerfileBuildAnnotation>());
+        var comfyuiBuild = Assert.Single(comfyui.Annotations.OfType<DockerfileBuildAnnotation>());
+        Assert.Equal((comfyuiBuild.ContextPath, comfyuiBuild.DockerfilePath), (build.ContextPath, build.DockerfilePath));
+        Assert.Equal("python", fetch.Entrypoint);
+        Assert.Equal(["/opt/fetch_models.py"], await ArgsOf(fetch, DistributedApplicationOperation.Publish));
+        var volume = Assert.Single(fetch.Annotations.OfType<ContainerMountAnnotation>());
+        Assert.Equal((ContainerMountType.Volume, "comfyui-models", "/opt/ComfyUI/models"), (volume.Type, volume.Source, volume.Target));
+        var env = await PublishedEnvironmentOf(fetch);
+        Assert.Equal(
+            """[{"url":"https://huggingface.co/Comfy-Org/flux1-dev/resolve/main/flux1-dev-fp8.safetensors","path":"checkpoints/flux1-dev-fp8.safetensors","sha256":"8e91b68084b53a7fc44ed2a3756d821e355ac1a7b6fe29be760c1db532f3d88a","size":17246524772}]""",
+            env["COMFYUI_MODELS"]);
+        Assert.Equal("/opt/ComfyUI/models", env["COMFYUI_MODELS_DIR"]);
+        Assert.False(env.ContainsKey("HF_TOKEN"));
+        var (dependency, type) = WaitOf(comfyui, "comfyui-models");
+        Assert.Same(fetch, dependency);
+        Assert.Equal(WaitType.WaitForCompletion, type);
+    }
+
+    [Fact]
+    public async Task A_configured_token_reaches_the_published_download_as_a_secret_reference()
+    {
+        await using var builder = await PublishApp("--Parameters:hf-token=hf_never_in_the_manifest");
+
+        var env = await PublishedEnvironmentOf(Resource(builder, "comfyui-models"));
+
+        Assert.Equal("{hf-token.value}", env["HF_TOKEN"]);
+        Assert.True(Assert.IsType<ParameterResource>(Resource(builder, "hf-token")).Secret);
+    }
+
+    private static Task<IDistributedApplicationTestingBuilder> PublishApp(params string[] args) =>
+        DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--operation", "publish", "--publisher", "manifest", "--output-path", Path.Combine(Path.GetTempPath(), "fluxaspire-tests", "manifest"), .. args]);
 
     private static Task<IDistributedApplicationTestingBuilder> ContainerApp(params string[] args) =>
         DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(

@@ -35,13 +35,35 @@ public sealed class GpuSupportTests
     }
 
     [Theory]
-    [InlineData(true, true, "docker")]
-    [InlineData(false, true, "podman")]
-    [InlineData(false, false, "docker")]
-    public void Without_a_setting_the_runtime_is_the_one_installed_docker_first(bool docker, bool podman, string expected)
+    [InlineData(true, "docker 27.3.1", "docker")]
+    [InlineData(true, "podman 5.2.2", "podman")]
+    [InlineData(false, "docker not found on PATH; podman not found on PATH", "docker")]
+    public async Task Without_a_setting_the_runtime_is_the_one_that_answers_else_docker(bool found, string detail, string expected)
     {
-        var installed = new Dictionary<string, bool> { ["docker"] = docker, ["podman"] = podman };
+        var probe = new FakeProbe(FakeProbe.NoGpu, new ProbeResult(found, detail));
 
-        Assert.Equal(expected, ContainerRuntimeName.Resolve(new ConfigurationBuilder().Build(), c => installed[c]));
+        Assert.Equal(expected, await ContainerRuntimeName.ResolveAsync(new ConfigurationBuilder().Build(), probe, CancellationToken.None));
+        Assert.Equal([null], probe.RuntimeChecks);
+    }
+
+    [Fact]
+    public async Task A_configured_runtime_needs_no_check()
+    {
+        var probe = new FakeProbe(FakeProbe.NoGpu, FakeProbe.Docker);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ASPIRE_CONTAINER_RUNTIME", "podman")]).Build();
+
+        Assert.Equal("podman", await ContainerRuntimeName.ResolveAsync(configuration, probe, CancellationToken.None));
+        Assert.Empty(probe.RuntimeChecks);
+    }
+
+    [Fact]
+    public async Task The_runtime_args_follow_the_runtime_that_answers()
+    {
+        var builder = DistributedApplication.CreateBuilder([]);
+        var probe = new FakeProbe(FakeProbe.NoGpu, new ProbeResult(true, "podman 5.2.2"));
+
+        var container = builder.AddContainer("gpu-job", "busybox").WithGpuSupport(probe: probe);
+
+        Assert.Equal(["--device", "nvidia.com/gpu=all"], await RuntimeArgsOf(container.Resource));
     }
 }
