@@ -62,7 +62,7 @@ internal sealed class ComposeFile(DeploymentModel model, string outputDirectory)
 
         service.Add("environment", environment);
         AddDependencies(service, project);
-        service.Add("restart", "unless-stopped");
+        service.Add("restart", RestartPolicy(project));
         return service;
     }
 
@@ -112,7 +112,7 @@ internal sealed class ComposeFile(DeploymentModel model, string outputDirectory)
         }
 
         AddDependencies(service, container);
-        service.Add("restart", "unless-stopped");
+        service.Add("restart", RestartPolicy(container));
         return service;
     }
 
@@ -200,6 +200,15 @@ internal sealed class ComposeFile(DeploymentModel model, string outputDirectory)
             service.Add("depends_on", dependencies);
         }
     }
+
+    /// <summary>
+    /// Services stay up, except one-shot steps others wait to complete (a model download): restarting those would rerun
+    /// them forever.
+    /// </summary>
+    private string RestartPolicy(IResource resource) =>
+        model.Resources.Any(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == resource && w.WaitType == WaitType.WaitForCompletion))
+            ? "no"
+            : "unless-stopped";
 
     private static bool HasHealthCheck(IResource resource) => DeploymentModel.IsRedis(resource) || resource is IComfyUIResource and ContainerResource;
 

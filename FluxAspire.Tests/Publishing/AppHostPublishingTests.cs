@@ -48,6 +48,19 @@ public sealed partial class AppHostPublishingTests(AppHostPublishFixture fixture
     }
 
     [Fact]
+    public void Every_service_another_waits_to_complete_runs_once_and_the_rest_restart()
+    {
+        var services = Deployment.Compose["services"]!.AsObject();
+        var oneShots = services
+            .SelectMany(s => s.Value!["depends_on"]?.AsObject() ?? [])
+            .Where(d => (string?)d.Value!["condition"] == "service_completed_successfully")
+            .Select(d => d.Key)
+            .ToHashSet();
+
+        Assert.All(services, s => Assert.Equal(oneShots.Contains(s.Key) ? "no" : "unless-stopped", (string?)s.Value!["restart"]));
+    }
+
+    [Fact]
     public void Api_runs_its_container_image_on_port_3000_and_reaches_comfyui_by_service_name()
     {
         var api = Deployment.ComposeService("api");

@@ -13,7 +13,7 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
         var compose = Deployment.Compose;
 
         Assert.Equal("fluxaspire", (string?)compose["name"]);
-        Assert.Equal(["comfyui", "cache", "api"], compose["services"]!.AsObject().Select(s => s.Key));
+        Assert.Equal(["comfyui", "comfyui-models", "cache", "api"], compose["services"]!.AsObject().Select(s => s.Key));
         Assert.Equal(["comfyui-models", "cache-data"], compose["volumes"]!.AsObject().Select(v => v.Key));
         Assert.All(compose["volumes"]!.AsObject(), v => Assert.Empty(v.Value!.AsObject()));
     }
@@ -49,6 +49,18 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
         var volumes = Deployment.ComposeService("comfyui")["volumes"]!.AsArray().Select(v => (string?)v);
 
         Assert.Equal(["comfyui-models:/opt/ComfyUI/models"], volumes);
+    }
+
+    [Fact]
+    public void The_model_fetch_runs_once_on_the_model_volume_before_ComfyUI_starts()
+    {
+        var fetch = Deployment.ComposeService("comfyui-models");
+
+        Assert.Equal(["comfyui-models:/opt/ComfyUI/models"], fetch["volumes"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal("no", (string?)fetch["restart"]);
+        Assert.Contains("    restart: \"no\"\n", Deployment.ComposeText);
+        Assert.Null(fetch["deploy"]);
+        Assert.Equal("service_completed_successfully", (string?)Deployment.ComposeService("comfyui")["depends_on"]!["comfyui-models"]!["condition"]);
     }
 
     [Fact]
@@ -121,13 +133,14 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
         Assert.Equal("${OTEL_EXPORTER_OTLP_PROTOCOL:-http/protobuf}", (string?)environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
         Assert.Equal("${WEBHOOK_SECRET:-}", (string?)environment["WEBHOOK_SECRET"]);
         Assert.Equal("${API_KEY:-}", (string?)environment["Api__Key"]);
-        Assert.Equal("${HF_TOKEN:?set HF_TOKEN in .env}", (string?)Deployment.ComposeService("comfyui")["environment"]!["HF_TOKEN"]);
+        Assert.Equal("${HF_TOKEN:?set HF_TOKEN in .env}", (string?)Deployment.ComposeService("comfyui-models")["environment"]!["HF_TOKEN"]);
     }
 
     [Fact]
-    public void Every_service_restarts_unless_stopped()
+    public void Every_long_running_service_restarts_unless_stopped()
     {
-        Assert.All(Deployment.Compose["services"]!.AsObject(), s => Assert.Equal("unless-stopped", (string?)s.Value!["restart"]));
+        Assert.All(Deployment.Compose["services"]!.AsObject().Where(s => s.Key != "comfyui-models"),
+            s => Assert.Equal("unless-stopped", (string?)s.Value!["restart"]));
     }
 
     [Fact]

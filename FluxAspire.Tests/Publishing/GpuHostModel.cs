@@ -4,7 +4,8 @@ using Aspire.Hosting.ApplicationModel;
 namespace FluxAspire.Tests.Publishing;
 
 /// <summary>
-/// The full deployment shape: ComfyUI as the GPU container with its model volume and a secret token, Redis named
+/// The full deployment shape: ComfyUI as the GPU container with its model volume, filled by a one-shot fetch that
+/// takes a secret token, Redis named
 /// "cache" with a secret password, and the API waiting for both. Secret values are passed the way a user would
 /// (<c>--Parameters:name=value</c>) so tests can prove none of them is written.
 /// </summary>
@@ -18,10 +19,10 @@ internal static class GpuHostModel
     public static void Describe(IDistributedApplicationBuilder builder)
     {
         var token = builder.AddParameter("hf-token", secret: true);
+        // In publish mode the FLUX model comes from a one-shot fetch container on the model volume that ComfyUI waits for.
         var comfyui = builder.AddComfyUIContainer("comfyui", ModelPublish.ComfyUIContext)
             .WithGpuSupport()
-            .WithModelVolume()
-            .WithEnvironment("HF_TOKEN", token);
+            .WithFluxModel(token: token);
         var password = builder.AddParameter("cache-password", secret: true);
         var cache = builder.AddResource(new RedisLikeResource("cache", password.Resource))
             .WithImage("redis", "8.6")
