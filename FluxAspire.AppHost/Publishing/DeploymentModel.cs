@@ -68,6 +68,8 @@ internal sealed class DeploymentModel(
         ("OTEL_SERVICE_NAME", _ => project.Name),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", r => r.Use(Placeholder.OtlpEndpoint)),
         ("OTEL_EXPORTER_OTLP_HEADERS", r => r.Use(Placeholder.OtlpHeaders)),
+        ("OTEL_EXPORTER_OTLP_LOGS_HEADERS", r => r.Use(Placeholder.OtlpLogsHeaders)),
+        ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", r => r.Use(Placeholder.OtlpMetricsHeaders)),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", r => r.Use(Placeholder.OtlpProtocol)),
     ];
 }

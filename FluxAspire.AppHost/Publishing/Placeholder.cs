@@ -16,6 +16,13 @@ internal sealed record Placeholder(string Name, string Description, bool Require
     public static Placeholder OtlpHeaders { get; } = new("OTEL_EXPORTER_OTLP_HEADERS",
         "OTLP headers, e.g. Authorization=Bearer <axiom token>,X-Axiom-Dataset=<dataset>");
 
+    // Axiom keeps each signal in its own dataset; the .NET SDK's UseOtlpExporter reads per-signal headers, empty means unset.
+    public static Placeholder OtlpLogsHeaders { get; } = new("OTEL_EXPORTER_OTLP_LOGS_HEADERS",
+        "OTLP headers for logs only, e.g. Authorization=Bearer <axiom token>,X-Axiom-Dataset=<logs dataset> (empty: OTEL_EXPORTER_OTLP_HEADERS)");
+
+    public static Placeholder OtlpMetricsHeaders { get; } = new("OTEL_EXPORTER_OTLP_METRICS_HEADERS",
+        "OTLP headers for metrics only, e.g. Authorization=Bearer <axiom token>,X-Axiom-Dataset=<metrics dataset> (empty: OTEL_EXPORTER_OTLP_HEADERS)");
+
     public static Placeholder OtlpProtocol { get; } = new("OTEL_EXPORTER_OTLP_PROTOCOL",
         "http/protobuf (Axiom accepts OTLP over HTTP only) or grpc", Default: "http/protobuf");
 

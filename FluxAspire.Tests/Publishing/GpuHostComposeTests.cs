@@ -130,6 +130,8 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
         Assert.Equal("api", (string?)environment["OTEL_SERVICE_NAME"]);
         Assert.Equal("${OTEL_EXPORTER_OTLP_ENDPOINT:-}", (string?)environment["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal("${OTEL_EXPORTER_OTLP_HEADERS:-}", (string?)environment["OTEL_EXPORTER_OTLP_HEADERS"]);
+        Assert.Equal("${OTEL_EXPORTER_OTLP_LOGS_HEADERS:-}", (string?)environment["OTEL_EXPORTER_OTLP_LOGS_HEADERS"]);
+        Assert.Equal("${OTEL_EXPORTER_OTLP_METRICS_HEADERS:-}", (string?)environment["OTEL_EXPORTER_OTLP_METRICS_HEADERS"]);
         Assert.Equal("${OTEL_EXPORTER_OTLP_PROTOCOL:-http/protobuf}", (string?)environment["OTEL_EXPORTER_OTLP_PROTOCOL"]);
         Assert.Equal("${WEBHOOK_SECRET:-}", (string?)environment["WEBHOOK_SECRET"]);
         Assert.Equal("${API_KEY:-}", (string?)environment["Api__Key"]);
@@ -151,6 +153,7 @@ public sealed class GpuHostComposeTests(GpuHostDeployment fixture) : IClassFixtu
 
         Assert.Equal(
             ["HF_TOKEN=", "CACHE_PASSWORD=", "OTEL_EXPORTER_OTLP_ENDPOINT=", "OTEL_EXPORTER_OTLP_HEADERS=",
+             "OTEL_EXPORTER_OTLP_LOGS_HEADERS=", "OTEL_EXPORTER_OTLP_METRICS_HEADERS=",
              "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "WEBHOOK_SECRET=", "API_KEY="],
             variables);
         var referenced = System.Text.RegularExpressions.Regex.Matches(Deployment.ComposeText, @"\$\{([A-Z_]+)[:}]").Select(m => m.Groups[1].Value).ToHashSet();

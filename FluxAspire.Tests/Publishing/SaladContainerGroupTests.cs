@@ -78,6 +78,8 @@ public sealed class SaladContainerGroupTests(GpuHostDeployment fixture) : IClass
             ["OTEL_SERVICE_NAME"] = "api",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "${OTEL_EXPORTER_OTLP_ENDPOINT}",
             ["OTEL_EXPORTER_OTLP_HEADERS"] = "${OTEL_EXPORTER_OTLP_HEADERS}",
+            ["OTEL_EXPORTER_OTLP_LOGS_HEADERS"] = "${OTEL_EXPORTER_OTLP_LOGS_HEADERS}",
+            ["OTEL_EXPORTER_OTLP_METRICS_HEADERS"] = "${OTEL_EXPORTER_OTLP_METRICS_HEADERS}",
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "${OTEL_EXPORTER_OTLP_PROTOCOL}",
             ["WEBHOOK_SECRET"] = "${WEBHOOK_SECRET}",
         }, environment);

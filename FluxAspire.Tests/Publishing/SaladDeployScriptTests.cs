@@ -85,7 +85,8 @@ public sealed class SaladDeployScriptTests(GpuHostDeployment fixture) : IClassFi
         }
 
         foreach (var name in (string[])["SALAD_API_KEY", "SALAD_ORGANIZATION", "SALAD_PROJECT", "HF_TOKEN", "CACHE_PASSWORD", "API_KEY",
-                     "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "WEBHOOK_SECRET", "REDIS_CONNECTION_STRING"])
+                     "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_LOGS_HEADERS",
+                     "OTEL_EXPORTER_OTLP_METRICS_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL", "WEBHOOK_SECRET", "REDIS_CONNECTION_STRING"])
         {
             info.Environment.Remove(name);
         }
