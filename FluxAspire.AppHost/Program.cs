@@ -1,4 +1,5 @@
 using FluxAspire.AppHost;
+using FluxAspire.AppHost.Publishing;
 using FluxAspire.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -20,5 +21,8 @@ var api = builder.AddProject<Projects.FluxAspire_Api>("api")
     .WithHttpHealthCheck("/health");
 
 builder.LogWhereToFind(api);
+
+// With --publisher manifest: docker-compose.yml and salad-container-group.json next to the manifest (Deploy section).
+builder.AddDeploymentFiles();
 
 builder.Build().Run();
