@@ -4,13 +4,16 @@ using FluxAspire.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Both auto modes below ask whether Docker/Podman answers: one probe asks once, so they go by the same answer.
+var containerRuntime = new ContainerRuntimeProbe();
+
 // ComfyUI:Mode picks where ComfyUI comes from (auto: the GPU container with the FLUX model where Docker/Podman and an
 // NVIDIA GPU are found, else the GPU-free simulator; or container, simulator, external, executable). The log says which and why.
-var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_ComfySim());
+var comfyui = builder.AddComfyUI("comfyui", simulator: new Projects.FluxAspire_ComfySim(), probe: new ComfyUIEnvironmentProbe(containerRuntime));
 
 // Redis:Mode picks the shared Redis (jobs, result cache): a container where Docker/Podman answers, else Debian's
 // redis-server, else none (the API then runs as a single node).
-var cache = builder.AddRedisCache("cache");
+var cache = builder.AddRedisCache("cache", containerRuntime);
 
 // The recipe's API on http://localhost:3000 (its launch profile); it finds ComfyUI through ConnectionStrings__comfyui.
 var api = builder.AddProject<Projects.FluxAspire_Api>("api")

@@ -17,13 +17,18 @@ public static class RedisCacheBuilderExtensions
     /// choice at start. Returns null in mode none (or auto with nothing to run): the API then gets no
     /// <c>ConnectionStrings__cache</c> and runs as a single node.
     /// </summary>
-    public static IResourceBuilder<IResourceWithConnectionString>? AddRedisCache(this IDistributedApplicationBuilder builder, string name)
+    /// <param name="builder">The app model builder.</param>
+    /// <param name="name">The resource and connection string name.</param>
+    /// <param name="containerRuntime">Asked, in auto mode, whether the runtime Aspire uses answers; share the one ComfyUI asks.</param>
+    public static IResourceBuilder<IResourceWithConnectionString>? AddRedisCache(
+        this IDistributedApplicationBuilder builder, string name, ContainerRuntimeProbe containerRuntime)
     {
         var choice = RedisHostingChoice.Choose(
             RedisHostOptions.From(builder.Configuration),
             builder.ExecutionContext.IsPublishMode,
-            () => ContainerRuntimeProbe.Probe(builder.Configuration),
-            path => ContainerRuntimeProbe.FindOnPath(path ?? "redis-server"));
+            // The app model is built synchronously; the probe is bounded by a short timeout (and has usually answered ComfyUI already).
+            () => containerRuntime.FindAsync(ContainerRuntimeName.Configured(builder.Configuration), CancellationToken.None).GetAwaiter().GetResult(),
+            path => ExecutableSearch.Find(path ?? "redis-server"));
         LogChoiceAtStart(builder, choice);
         return choice.Mode switch
         {

@@ -1,3 +1,5 @@
+using Aspire.Hosting;
+
 namespace FluxAspire.AppHost.Redis;
 
 /// <summary>The Redis the AppHost runs, and why: logged at start, so nobody wonders where Redis went.</summary>
@@ -12,10 +14,10 @@ public sealed record RedisHostingChoice(RedisHostingMode Mode, string Why, strin
     /// </summary>
     /// <param name="options">The <c>Redis</c> section.</param>
     /// <param name="isPublishMode">True when writing a manifest or deploying.</param>
-    /// <param name="containerRuntimeAnswers">Probe: does Docker/Podman answer? Asked only in auto mode.</param>
+    /// <param name="findContainerRuntime">Probe: does Docker/Podman answer? Asked only in auto mode.</param>
     /// <param name="findServer">Probe: the full path of a redis-server, or null.</param>
     public static RedisHostingChoice Choose(
-        RedisHostOptions options, bool isPublishMode, Func<ContainerRuntimeProbeResult> containerRuntimeAnswers, Func<string?, string?> findServer)
+        RedisHostOptions options, bool isPublishMode, Func<ProbeResult> findContainerRuntime, Func<string?, string?> findServer)
     {
         if (isPublishMode)
         {
@@ -34,15 +36,16 @@ public sealed record RedisHostingChoice(RedisHostingMode Mode, string Why, strin
                     : throw new InvalidOperationException($"Redis:Mode is executable, but {NoServer(options.ServerPath)}");
         }
 
-        var runtime = containerRuntimeAnswers();
-        if (runtime.Answers)
+        var runtime = findContainerRuntime();
+        var runtimeText = ContainerRuntimeProbe.Describe(runtime);
+        if (runtime.Found)
         {
-            return new(RedisHostingMode.Container, $"container runtime '{runtime.Runtime}' answers");
+            return new(RedisHostingMode.Container, runtimeText);
         }
 
         return findServer(options.ServerPath) is { } server
-            ? new(RedisHostingMode.Executable, $"{runtime.Detail}; running {server}", server)
-            : new(RedisHostingMode.None, $"{runtime.Detail}, and {NoServer(options.ServerPath)}");
+            ? new(RedisHostingMode.Executable, $"{runtimeText}; running {server}", server)
+            : new(RedisHostingMode.None, $"{runtimeText}, and {NoServer(options.ServerPath)}");
     }
 
     private static string NoServer(string? serverPath) => serverPath is null

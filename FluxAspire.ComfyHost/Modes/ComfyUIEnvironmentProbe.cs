@@ -1,22 +1,39 @@
-using System.ComponentModel;
-using System.Diagnostics;
-
 namespace Aspire.Hosting;
 
-/// <summary>The real checks: <c>nvidia-smi -L</c> and <c>docker info</c> / <c>podman info</c>, each bounded by a short timeout.</summary>
-/// <param name="timeout">How long one command may take; a daemon that does not answer in time counts as absent.</param>
-/// <param name="findCommand">Maps a command name to its file, or null when absent; a PATH search when not given.</param>
-public sealed class ComfyUIEnvironmentProbe(TimeSpan timeout, Func<string, string?>? findCommand = null) : IComfyUIEnvironmentProbe
+/// <summary>The real checks: <c>nvidia-smi -L</c>, and a <see cref="ContainerRuntimeProbe"/> for <c>docker info</c> / <c>podman info</c>.</summary>
+public sealed class ComfyUIEnvironmentProbe : IComfyUIEnvironmentProbe
 {
+    private readonly TimeSpan _timeout;
+    private readonly Func<string, string?> _findCommand;
+    private readonly ContainerRuntimeProbe _containerRuntime;
+
     /// <summary>Probes with a 5 s limit per command.</summary>
-    public ComfyUIEnvironmentProbe() : this(TimeSpan.FromSeconds(5))
+    public ComfyUIEnvironmentProbe() : this(ProbeCommand.DefaultTimeout)
     {
+    }
+
+    /// <summary>Probes with a 5 s limit per command and takes the container runtime's answer from <paramref name="containerRuntime"/>,
+    /// which may already have it (the AppHost's Redis choice asks the same probe).</summary>
+    /// <param name="containerRuntime">The container runtime check, shared with whatever else asks it.</param>
+    public ComfyUIEnvironmentProbe(ContainerRuntimeProbe containerRuntime) : this(ProbeCommand.DefaultTimeout, null, containerRuntime)
+    {
+    }
+
+    /// <summary>Probes with <paramref name="timeout"/> per command.</summary>
+    /// <param name="timeout">How long one command may take; a daemon that does not answer in time counts as absent.</param>
+    /// <param name="findCommand">Maps a command name to its file, or null when absent; a PATH search when not given.</param>
+    /// <param name="containerRuntime">The container runtime check; one with the same timeout and search when not given.</param>
+    public ComfyUIEnvironmentProbe(TimeSpan timeout, Func<string, string?>? findCommand = null, ContainerRuntimeProbe? containerRuntime = null)
+    {
+        _timeout = timeout;
+        _findCommand = findCommand ?? ExecutableSearch.Find;
+        _containerRuntime = containerRuntime ?? new ContainerRuntimeProbe(timeout, findCommand);
     }
 
     /// <inheritdoc />
     public async Task<ProbeResult> FindNvidiaGpuAsync(CancellationToken cancellationToken)
     {
-        var (ok, output) = await RunAsync("nvidia-smi", ["-L"], cancellationToken);
+        var (ok, output) = await ProbeCommand.RunAsync("nvidia-smi", ["-L"], _timeout, _findCommand, cancellationToken);
         var gpus = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.StartsWith("GPU ", StringComparison.Ordinal)).ToList();
         return ok && gpus.Count > 0
@@ -25,73 +42,6 @@ public sealed class ComfyUIEnvironmentProbe(TimeSpan timeout, Func<string, strin
     }
 
     /// <inheritdoc />
-    public async Task<ProbeResult> FindContainerRuntimeAsync(string? configuredRuntime, CancellationToken cancellationToken)
-    {
-        var candidates = configuredRuntime is { Length: > 0 }
-            ? [configuredRuntime]
-            : new[] { ContainerRuntimeName.Docker, ContainerRuntimeName.Podman };
-        var failures = new List<string>();
-        foreach (var runtime in candidates)
-        {
-            // podman info has no ServerVersion; its engine version is .Version.Version.
-            var format = runtime == ContainerRuntimeName.Podman ? "{{.Version.Version}}" : "{{.ServerVersion}}";
-            var (ok, output) = await RunAsync(runtime, ["info", "--format", format], cancellationToken);
-            if (ok)
-            {
-                return new ProbeResult(true, $"{runtime} {output}".Trim());
-            }
-
-            failures.Add(output);
-        }
-
-        return new ProbeResult(false, string.Join("; ", failures));
-    }
-
-    // (true, stdout) or (false, why, naming the command: not installed, timed out, or its exit code and first line of stderr).
-    private async Task<(bool Ok, string Output)> RunAsync(string command, string[] args, CancellationToken cancellationToken)
-    {
-        if ((findCommand ?? ExecutableSearch.Find)(command) is not { } path)
-        {
-            return (false, $"{command} not found on PATH");
-        }
-
-        var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var commandLine = $"{command} {string.Join(' ', args)}";
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            return (false, $"{command} could not start: {ex.Message}");
-        }
-
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            return (false, $"{commandLine} did not answer within {timeout.TotalSeconds:0.#} s");
-        }
-
-        if (process.ExitCode == 0)
-        {
-            return (true, (await stdout).Trim());
-        }
-
-        var firstLine = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return (false, $"{commandLine} failed (exit code {process.ExitCode}){(firstLine is null ? "" : $": {firstLine}")}");
-    }
+    public Task<ProbeResult> FindContainerRuntimeAsync(string? configuredRuntime, CancellationToken cancellationToken) =>
+        _containerRuntime.FindAsync(configuredRuntime, cancellationToken);
 }

@@ -32,7 +32,7 @@ public static class ComfyUIModeResolver
         var runtimeCheck = probe.FindContainerRuntimeAsync(configuredRuntime, cancellationToken);
         var (gpu, runtime) = (await gpuCheck, await runtimeCheck);
         var gpuText = gpu.Found ? $"an NVIDIA GPU is visible ({gpu.Detail})" : $"no NVIDIA GPU found ({gpu.Detail})";
-        var runtimeText = runtime.Found ? $"{runtime.Detail} answered" : $"no container runtime answered ({runtime.Detail})";
+        var runtimeText = ContainerRuntimeProbe.Describe(runtime);
         return (gpu.Found, runtime.Found) switch
         {
             (true, true) => new(ComfyUIMode.Container, $"{runtimeText} and {gpuText}"),

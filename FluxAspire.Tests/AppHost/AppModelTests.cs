@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
+using static FluxAspire.Tests.Infrastructure.AppModel;
 
 namespace FluxAspire.Tests.AppHost;
 
@@ -144,47 +144,4 @@ public sealed class AppModelTests
 
         Assert.Contains("ComfyUI:Url must name the ComfyUI to use", Flatten(error));
     }
-
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
-        Assert.Single(builder.Resources, r => r.Name == name);
-
-    private static async Task<List<object>> ArgsOf(
-        IResource resource, DistributedApplicationOperation operation = DistributedApplicationOperation.Run)
-    {
-        var args = new List<object>();
-        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
-        {
-            await callback.Callback(new CommandLineArgsCallbackContext(args)
-            {
-                ExecutionContext = new DistributedApplicationExecutionContext(operation),
-            });
-        }
-
-        return args;
-    }
-
-    /// <summary>The literal environment values set for run mode (no endpoint references are resolved).</summary>
-    private static async Task<IReadOnlyDictionary<string, object>> RunEnvironmentOf(IResource resource)
-    {
-        var env = new Dictionary<string, object>();
-        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
-        {
-            await callback.Callback(new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), env));
-        }
-
-        return env;
-    }
-
-    /// <summary>The environment as the manifest would write it: references stay as <c>{resource.property}</c> expressions.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> PublishedEnvironmentOf(IResource resource)
-    {
-        var result = await ExecutionConfigurationBuilder.Create(resource)
-            .WithEnvironmentVariablesConfig()
-            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
-        Assert.Null(result.Exception);
-        return result.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
-    }
-
-    private static string Flatten(Exception error) =>
-        error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(Flatten)) : error.ToString();
 }

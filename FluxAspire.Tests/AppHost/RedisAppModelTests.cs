@@ -2,7 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using FluxAspire.AppHost.Redis;
-using Microsoft.Extensions.Logging.Abstractions;
+using static FluxAspire.Tests.Infrastructure.AppModel;
 
 namespace FluxAspire.Tests.AppHost;
 
@@ -32,7 +32,7 @@ public sealed class RedisAppModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(["--Redis:Mode=executable"]);
 
         var cache = Assert.IsType<RedisServerResource>(Resource(builder, "cache"));
-        Assert.Equal(ContainerRuntimeProbe.FindOnPath("redis-server"), cache.Command);
+        Assert.Equal(ExecutableSearch.Find("redis-server"), cache.Command);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "fluxaspire", $"cache-{Environment.ProcessId}"), cache.DataDirectory);
         var args = await ArgsOf(cache);
         Assert.Equal("--port", args[0]);
@@ -50,7 +50,7 @@ public sealed class RedisAppModelTests
     [Fact]
     public async Task Executable_mode_takes_the_server_from_Redis_ServerPath()
     {
-        var server = ContainerRuntimeProbe.FindOnPath("redis-server")!;
+        var server = ExecutableSearch.Find("redis-server")!;
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
             ["--Redis:Mode=executable", $"--Redis:ServerPath={server}"]);
 
@@ -90,6 +90,25 @@ public sealed class RedisAppModelTests
         Assert.Contains("Redis:Mode 'docker' is not one of: auto, container, executable, none", Flatten(error));
     }
 
+    [Fact]
+    public void Auto_mode_goes_by_the_container_runtime_answer_ComfyUI_got()
+    {
+        using var commands = new StandInCommands();
+        var runs = Path.Combine(commands.Folder, "docker-runs");
+        commands.Script("docker", $"echo run >> {runs}; echo 27.3.1");
+        var containerRuntime = new ContainerRuntimeProbe(TimeSpan.FromSeconds(10), commands.Find);
+        var builder = DistributedApplication.CreateBuilder([]);
+
+        var comfyui = builder.AddComfyUI("comfyui", new ComfyHost.SimulatorProject(),
+            new ComfyUIEnvironmentProbe(TimeSpan.FromSeconds(10), commands.Find, containerRuntime));
+        var cache = builder.AddRedisCache("cache", containerRuntime);
+
+        Assert.Equal("simulator: no NVIDIA GPU found (nvidia-smi not found on PATH), although docker 27.3.1 answered",
+            Assert.Single(comfyui.Resource.Annotations.OfType<ComfyUIModeAnnotation>()).ToString());
+        Assert.IsType<RedisResource>(cache?.Resource);
+        Assert.Single(File.ReadAllLines(runs));
+    }
+
     private static async Task AssertApiUsesAndWaitsFor(IDistributedApplicationTestingBuilder builder, IResource cache)
     {
         var api = Resource(builder, "api");
@@ -99,35 +118,4 @@ public sealed class RedisAppModelTests
         Assert.Same(cache, wait.Resource);
         Assert.Equal(WaitType.WaitUntilHealthy, wait.WaitType);
     }
-
-    private static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
-        Assert.Single(builder.Resources, r => r.Name == name);
-
-    private static async Task<List<object>> ArgsOf(
-        IResource resource, DistributedApplicationOperation operation = DistributedApplicationOperation.Run)
-    {
-        var args = new List<object>();
-        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
-        {
-            await callback.Callback(new CommandLineArgsCallbackContext(args)
-            {
-                ExecutionContext = new DistributedApplicationExecutionContext(operation),
-            });
-        }
-
-        return args;
-    }
-
-    /// <summary>The environment as the manifest would write it: references stay as <c>{resource.property}</c> expressions.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> PublishedEnvironmentOf(IResource resource)
-    {
-        var result = await ExecutionConfigurationBuilder.Create(resource)
-            .WithEnvironmentVariablesConfig()
-            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, CancellationToken.None);
-        Assert.Null(result.Exception);
-        return result.EnvironmentVariables.ToDictionary(e => e.Key, e => e.Value);
-    }
-
-    private static string Flatten(Exception error) =>
-        error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(Flatten)) : error.ToString();
 }

@@ -1,7 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using static FluxAspire.Tests.ComfyHost.AppModel;
+using static FluxAspire.Tests.Infrastructure.AppModel;
 
 namespace FluxAspire.Tests.ComfyHost;
 

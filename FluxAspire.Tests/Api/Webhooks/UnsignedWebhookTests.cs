@@ -1,38 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Tests.Api.Integration;
-using FluxAspire.Tests.Api.Outbound;
 
 namespace FluxAspire.Tests.Api.Webhooks;
 
 /// <summary>An API with no WEBHOOK_SECRET, sharing nothing with the signed environment.</summary>
-public sealed class UnsignedWebhookEnvironment : IAsyncLifetime
+public sealed class UnsignedWebhookEnvironment() : ApiWithReceiver(new Dictionary<string, string>
 {
-    public SimulatorProcess Simulator { get; private set; } = null!;
-
-    public ApiProcess Api { get; private set; } = null!;
-
-    public LocalReceiver Receiver { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Receiver = await LocalReceiver.StartAsync();
-        Simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
-        Api = await ApiProcess.StartAsync(Simulator.BaseAddress, new Dictionary<string, string>
-        {
-            ["OutboundUrls__Allow__0"] = Receiver.HostPort,
-            ["WEBHOOK_SECRET"] = "",
-            ["Warmup__Enabled"] = "false",
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Api is not null) await Api.DisposeAsync();
-        if (Simulator is not null) await Simulator.DisposeAsync();
-        if (Receiver is not null) await Receiver.DisposeAsync();
-    }
-}
+    ["WEBHOOK_SECRET"] = "",
+    ["Warmup__Enabled"] = "false",
+});
 
 public class UnsignedWebhookTests(UnsignedWebhookEnvironment env) : IClassFixture<UnsignedWebhookEnvironment>
 {

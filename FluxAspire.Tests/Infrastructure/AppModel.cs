@@ -3,9 +3,9 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace FluxAspire.Tests.ComfyHost;
+namespace FluxAspire.Tests.Infrastructure;
 
-/// <summary>Reads an app model the way DCP and the manifest would, without starting anything.</summary>
+/// <summary>Reads an app model the way DCP and the manifest would, without starting anything (AppHost and ComfyHost tests).</summary>
 internal static class AppModel
 {
     public static IResource Resource(IDistributedApplicationTestingBuilder builder, string name) =>
@@ -67,4 +67,8 @@ internal static class AppModel
         var wait = Assert.Single(resource.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == dependency);
         return (wait.Resource, wait.WaitType);
     }
+
+    /// <summary>An app model that failed to build, as text: Aspire wraps a configuration error in AggregateExceptions.</summary>
+    public static string Flatten(Exception error) =>
+        error is AggregateException aggregate ? string.Join("\n", aggregate.InnerExceptions.Select(Flatten)) : error.ToString();
 }
