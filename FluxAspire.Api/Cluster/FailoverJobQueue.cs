@@ -35,7 +35,7 @@ public sealed partial class FailoverJobQueue(
                 await shared.EnqueueAsync(id, cancellationToken);
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException && DateTimeOffset.UtcNow < giveUpAt)
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken) && DateTimeOffset.UtcNow < giveUpAt)
             {
                 LogEnqueueRetry(id, e.Message);
                 await Task.Delay(delay, cancellationToken);
@@ -61,7 +61,7 @@ public sealed partial class FailoverJobQueue(
                     return ticket;
                 }
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e))
             {
                 LogSharedQueueUnavailable(e.Message);
             }

@@ -23,7 +23,7 @@ public sealed class FailoverJobStore(
             {
                 return await shared.TryAddAsync(job, cancellationToken);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
             {
                 logger.LogWarning("Redis refused job {JobId} ({Reason}); it runs on this replica only", job.Id, e.Message);
             }
@@ -75,7 +75,7 @@ public sealed class FailoverJobStore(
             {
                 return await shared.CompleteAsync(id, result, failure, cancellationToken);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException && DateTimeOffset.UtcNow < giveUpAt)
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken) && DateTimeOffset.UtcNow < giveUpAt)
             {
                 logger.LogWarning("Recording the end of job {JobId} in Redis failed ({Reason}); retrying in {Delay} ms", id, e.Message, delay.TotalMilliseconds);
                 await Task.Delay(delay, cancellationToken);
@@ -98,7 +98,7 @@ public sealed class FailoverJobStore(
             {
                 return await shared.BindIdempotencyKeyAsync(key, jobId, requestHash, cancellationToken);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e))
             {
                 logger.LogWarning("Redis unreachable for Idempotency-Key ({Reason}); the key is kept on this replica only", e.Message);
             }
@@ -114,7 +114,7 @@ public sealed class FailoverJobStore(
         {
             await shared.ReleaseIdempotencyKeyAsync(key, jobId, cancellationToken);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFailures.IsOutage(e))
         {
             // Bound while Redis was down, so only the local binding existed.
         }
@@ -129,7 +129,7 @@ public sealed class FailoverJobStore(
             {
                 return await shared.WaitForEndAsync(id, cancellationToken);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
             {
                 await Task.Delay(RedisJobStore.PollInterval, cancellationToken);
             }

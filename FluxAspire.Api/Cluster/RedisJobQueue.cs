@@ -175,7 +175,7 @@ public sealed partial class RedisJobQueue(
 
                 await CountWaitingAsync(db);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e))
             {
                 LogHeartbeatFailed(e.Message);
             }

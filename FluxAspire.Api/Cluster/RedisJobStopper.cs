@@ -14,7 +14,7 @@ public sealed partial class RedisJobStopper(IConnectionMultiplexer redis, JobWor
         {
             await redis.GetSubscriber().PublishAsync(RedisKeys.Cancel, $"{id}\n{JsonSerializer.Serialize(reason)}");
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFailures.IsOutage(e))
         {
             // The job's end is recorded already; its replica finds out when it finishes (its end is then ignored).
             LogPublishFailed(id, e.Message);
@@ -30,7 +30,7 @@ public sealed partial class RedisJobStopper(IConnectionMultiplexer redis, JobWor
                 await redis.GetSubscriber().SubscribeAsync(RedisKeys.Cancel, (_, message) => Stop(message.ToString()));
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e))
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
             }

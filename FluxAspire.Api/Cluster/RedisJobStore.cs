@@ -56,9 +56,9 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         try
         {
             await Db.ScriptEvaluateAsync(RedisJobScripts.Progress, Keys(id),
-                [StoredJob.Serialize(progress), Now(), RedisKeys.JobChanged.ToString(), id], CommandFlags.FireAndForget);
+                [StoredJob.Serialize(progress), Now(), RedisKeys.JobProgressed.ToString(), id], CommandFlags.FireAndForget);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFailures.IsOutage(e))
         {
             // Progress is advisory; the job goes on.
         }
@@ -96,9 +96,12 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         while (true)
         {
             var changed = signals.JobChanged(id);
-            var record = await GetAsync(id, cancellationToken) ?? throw new KeyNotFoundException($"no job '{id}'");
-            if (record.IsFinished)
+            // Only the status first: the whole hash (request and graph) is read once, when the job has ended.
+            var status = (string?)await Db.HashGetAsync(RedisKeys.Job(id), "status") ?? throw new KeyNotFoundException($"no job '{id}'");
+            if (StoredJob.ParseStatus(status) is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled
+                && await GetAsync(id, cancellationToken) is { IsFinished: true } record)
             {
+                signals.Forget(id);
                 return await WithOutputsAsync(record);
             }
 
@@ -111,7 +114,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         var after = afterEventId is not null && IsStreamId(afterEventId) ? afterEventId : "-";
         while (true)
         {
-            var changed = signals.JobChanged(id);
+            var changed = signals.JobChangedOrProgressed(id);
             var entries = await Db.StreamRangeAsync(RedisKeys.Events(id), after == "-" ? "-" : "(" + after, "+", count: 200);
             foreach (var entry in entries)
             {
@@ -120,12 +123,14 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
                 yield return jobEvent;
                 if (jobEvent.Kind == JobEventKind.Ended)
                 {
+                    signals.Forget(id);
                     yield break;
                 }
             }
 
             if (entries.Length == 0 && !await Db.KeyExistsAsync(RedisKeys.Job(id)))
             {
+                signals.Forget(id);
                 yield break;
             }
 

@@ -13,8 +13,11 @@ internal static class RedisKeys
     /// <summary>Job ids waiting for a replica, as a stream read by the <see cref="WorkersGroup"/> consumer group.</summary>
     public static readonly RedisKey Work = Prefix + "work";
 
-    /// <summary>Published with a job id whenever that job changes (status, progress, end).</summary>
+    /// <summary>Published with a job id whenever that job's status changes (queued, running, ended).</summary>
     public static readonly RedisChannel JobChanged = RedisChannel.Literal(Prefix + "job-changed");
+
+    /// <summary>Published with a job id on each sampler step; only event streams wait for these.</summary>
+    public static readonly RedisChannel JobProgressed = RedisChannel.Literal(Prefix + "job-progressed");
 
     /// <summary>Published when work is queued, so idle replicas take it without waiting for their next poll.</summary>
     public static readonly RedisChannel WorkAdded = RedisChannel.Literal(Prefix + "work-added");

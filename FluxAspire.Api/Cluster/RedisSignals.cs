@@ -10,10 +10,14 @@ namespace FluxAspire.Api.Cluster;
 public sealed partial class RedisSignals(IConnectionMultiplexer redis, ILogger<RedisSignals> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _steps = new(StringComparer.Ordinal);
     private TaskCompletionSource _work = NewSignal();
 
     /// <summary>Completes at the next change of job <paramref name="id"/>. Take it BEFORE reading the job, so no change is missed.</summary>
     public Task JobChanged(string id) => _jobs.GetOrAdd(id, _ => NewSignal()).Task;
+
+    /// <summary>Completes at the next change of job <paramref name="id"/>, sampler steps included (for event streams).</summary>
+    public Task JobChangedOrProgressed(string id) => Task.WhenAny(JobChanged(id), _steps.GetOrAdd(id, _ => NewSignal()).Task);
 
     /// <summary>Completes when work is next queued anywhere.</summary>
     public Task WorkAdded => Volatile.Read(ref _work).Task;
@@ -22,6 +26,22 @@ public sealed partial class RedisSignals(IConnectionMultiplexer redis, ILogger<R
     public void NotifyJobChanged(string id)
     {
         if (_jobs.TryRemove(id, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+
+    /// <summary>Drops the signals of a job nobody waits for any more (it ended), so they do not pile up. Another waiter
+    /// on it, if any, falls back to its poll.</summary>
+    public void Forget(string id)
+    {
+        _jobs.TryRemove(id, out _);
+        _steps.TryRemove(id, out _);
+    }
+
+    public void NotifyJobProgressed(string id)
+    {
+        if (_steps.TryRemove(id, out var signal))
         {
             signal.TrySetResult();
         }
@@ -39,10 +59,11 @@ public sealed partial class RedisSignals(IConnectionMultiplexer redis, ILogger<R
             {
                 var subscriber = redis.GetSubscriber();
                 await subscriber.SubscribeAsync(RedisKeys.JobChanged, (_, id) => NotifyJobChanged(id.ToString()));
+                await subscriber.SubscribeAsync(RedisKeys.JobProgressed, (_, id) => NotifyJobProgressed(id.ToString()));
                 await subscriber.SubscribeAsync(RedisKeys.WorkAdded, (_, _) => NotifyWorkAdded());
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFailures.IsOutage(e))
             {
                 LogSubscribeFailed(e.Message);
                 await Task.Delay(delay, stoppingToken);
