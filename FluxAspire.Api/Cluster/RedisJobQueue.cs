@@ -175,7 +175,7 @@ public sealed partial class RedisJobQueue(
 
                 await CountWaitingAsync(db);
             }
-            catch (Exception e) when (RedisFailures.IsOutage(e))
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested) // never let the heartbeat die: leases would lapse
             {
                 LogHeartbeatFailed(e.Message);
             }

@@ -73,7 +73,8 @@ public sealed partial class RedisAvailabilityMonitor(
                 availability.ReportAvailable();
             }
         }
-        catch (RedisConnectionException)
+        // The client passes a reset socket through as an I/O error (Redis restarting): unreachable, like a refused connection.
+        catch (Exception ex) when (ex is RedisConnectionException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
         {
             availability.ReportUnreachable();
         }
