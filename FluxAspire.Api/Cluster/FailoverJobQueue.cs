@@ -61,9 +61,16 @@ public sealed partial class FailoverJobQueue(
                     return ticket;
                 }
             }
-            catch (Exception e) when (RedisFailures.IsOutage(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested) // the worker must keep going whatever Redis says
             {
-                LogSharedQueueUnavailable(e.Message);
+                if (RedisFailures.IsOutage(e))
+                {
+                    LogSharedQueueUnavailable(e.Message);
+                }
+                else
+                {
+                    LogSharedQueueFailed(e);
+                }
             }
 
             // One pending wait on the local queue at a time, reused across polls.
@@ -93,4 +100,7 @@ public sealed partial class FailoverJobQueue(
 
     [LoggerMessage(LogLevel.Debug, "The shared work queue is unreachable ({Reason}); taking local work only")]
     private partial void LogSharedQueueUnavailable(string reason);
+
+    [LoggerMessage(LogLevel.Error, "Taking work from the shared queue failed; trying again at the next poll")]
+    private partial void LogSharedQueueFailed(Exception exception);
 }

@@ -3,13 +3,18 @@ using StackExchange.Redis;
 namespace FluxAspire.Api.Cluster;
 
 /// <summary>
-/// What a Redis call throws when Redis is away, slow or restarting: the client's own exceptions, a timeout, the socket's
-/// I/O error passed through as is (a reset connection), or a cancelled task that nobody here cancelled.
+/// What a Redis call throws when Redis is away, slow or restarting: the client's connection errors, a timeout, the socket's
+/// I/O error passed through as is (a reset connection), a cancelled task that nobody here cancelled, or Redis saying it
+/// is still loading. Any other error Redis answers is a bug here, and is not retried as if it would pass.
 /// </summary>
 internal static class RedisFailures
 {
+    private static readonly string[] TransientServerErrors = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS"];
+
     public static bool IsOutage(Exception exception, CancellationToken cancellationToken = default) => exception switch
     {
+        // An error Redis answers is ours (a bad script, a wrong type) unless it says Redis is not ready yet.
+        RedisServerException server => TransientServerErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)),
         RedisException or TimeoutException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException => true,
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         _ => false,

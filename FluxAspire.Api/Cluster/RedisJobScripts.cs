@@ -6,7 +6,8 @@ namespace FluxAspire.Api.Cluster;
 /// </summary>
 internal static class RedisJobScripts
 {
-    private const string AddEvent = "redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', ";
+    // Starts on a new line: a raw string before it ends without one.
+    private const string AddEvent = "\nredis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', ";
 
     /// <summary>ARGV: request, deadline ms, created ms, ttl ms, channel, id. 1 = added, 0 = the id is taken.</summary>
     public const string Add = """
@@ -54,7 +55,6 @@ internal static class RedisJobScripts
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished', ARGV[2])
         if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'failure', ARGV[4]) end
-        redis.call('HDEL', KEYS[1], 'progress')
         """ + AddEvent + """
         'kind', 'ended', 'status', ARGV[1], 'at', ARGV[2], 'attempt', redis.call('HGET', KEYS[1], 'attempts'))
         redis.call('PEXPIRE', KEYS[1], ARGV[5])
