@@ -17,11 +17,12 @@ public static class CachingServiceCollectionExtensions
                 : ActivatorUtilities.CreateInstance<InMemoryResultCacheStore>(sp));
         builder.Services.AddSingleton<ResultCache>();
         builder.Services.AddSingleton<SyncResultCache>();
+        builder.Services.AddSingleton<Jobs.IJobEndObserver, JobResultCaching>();
         builder.Services.AddHostedService<CacheStartupLog>();
         return builder;
     }
 
-    /// <summary>Marks a synchronous job endpoint: honours Cache-Control (no-cache, no-store) and answers X-Cache: hit or miss.</summary>
+    /// <summary>Marks a job endpoint (synchronous, or POST /jobs): honours Cache-Control (no-cache, no-store) and answers X-Cache: hit or miss.</summary>
     public static RouteHandlerBuilder WithResultCache(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilter<ResultCacheFilter>();
 }

@@ -32,4 +32,7 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// <summary>The graph holds a value drawn at random for this request (a workflow seed left out), so its result is
     /// never served from or stored in the result cache.</summary>
     public bool HasRandomDefaults { get; init; }
+
+    /// <summary>Where the result cache keeps this job's result once it succeeds (POST /jobs); null: not stored by the job's end.</summary>
+    public string? CacheKey { get; init; }
 }

@@ -30,6 +30,20 @@ public sealed class JobService(
         return job;
     }
 
+    /// <summary>Records a job whose result is already known (a result-cache hit): it ends at once as succeeded, never
+    /// reaches ComfyUI, and its webhooks go out as for any other job.</summary>
+    public async Task<JobRecord> SubmitFinishedAsync(JobRequest request, JobResult result, CancellationToken cancellationToken)
+    {
+        var job = new JobRecord(request, request.ReceivedAt + options.Value.Timeout);
+        if (!await store.TryAddAsync(job, cancellationToken))
+        {
+            throw new DuplicateJobException(request.Id);
+        }
+
+        await ending.EndAsync(request, result, null);
+        return await store.GetAsync(request.Id, cancellationToken) ?? job;
+    }
+
     /// <summary>Submits and waits for the end. If the caller goes away first, the job is cancelled.</summary>
     public async Task<JobRecord> RunAsync(JobRequest request, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ public sealed class JobSubmitter(
     JobService jobs,
     IJobStore store,
     ResultDelivery delivery,
+    Caching.SyncResultCache cache,
     WorkflowLibrary library,
     WorkflowChoices choices,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
@@ -82,7 +83,11 @@ public sealed class JobSubmitter(
         JobRecord submitted;
         try
         {
-            submitted = await jobs.SubmitAsync(job, CancellationToken.None);
+            // A result already computed for this exact graph and seed: the job is born succeeded, ComfyUI untouched.
+            var lookup = await cache.LookupAsync(job, cancellationToken);
+            submitted = lookup.Hit is { } hit
+                ? await jobs.SubmitFinishedAsync(lookup.Job, hit, CancellationToken.None)
+                : await jobs.SubmitAsync(lookup.Job with { CacheKey = lookup.Key }, CancellationToken.None);
         }
         catch (Exception ex)
         {

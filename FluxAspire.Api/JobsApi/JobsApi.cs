@@ -1,4 +1,5 @@
 using FluxAspire.Api.Backpressure;
+using FluxAspire.Api.Caching;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
@@ -28,11 +29,14 @@ public static class JobsApi
                 "(status \"queued\") and Location: /jobs/{id}. Webhooks and http_upload are delivered when the job ends. With an " +
                 "Idempotency-Key header (1–255 visible ASCII characters) a retry with the same body answers 200 with the same job " +
                 "(header Idempotent-Replayed: true) and queues nothing; the same key with another body is a 422. The job's outputs " +
-                "are kept for Jobs:Retention after it ends.")
+                "are kept for Jobs:Retention after it ends. A job whose resolved graph (explicit seed) was already computed is " +
+                "answered from the result cache: it is born succeeded (X-Cache: hit) and never reaches ComfyUI; Cache-Control: no-cache " +
+                "runs it anyway.")
             .Accepts<JobSubmission>("application/json")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithResultCache()
             .WithBackpressure();
         group.MapGet("/{id}", GetAsync)
             .WithName("GetJob")

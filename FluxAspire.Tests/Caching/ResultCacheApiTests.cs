@@ -117,6 +117,39 @@ public sealed class ResultCacheApiTests(CacheApiFixture env) : IClassFixture<Cac
     }
 
     [Fact]
+    public async Task A_job_whose_seeded_graph_was_computed_is_born_succeeded_and_never_reaches_ComfyUI()
+    {
+        const string input = """{"prompt": "a cached job", "width": 256, "height": 256, "steps": 2, "seed": 7007}""";
+        var jobs = new JobsApi.JobsClient(_http);
+        var first = await _http.PostAsync("/jobs", new JsonObject { ["id"] = "job-miss-1", ["workflow"] = "text2img", ["input"] = JsonNode.Parse(input) });
+        Assert.Equal((HttpStatusCode.Accepted, "miss"), (first.Status, first.XCache));
+        var ran = await jobs.WaitForStatusAsync("job-miss-1", "succeeded");
+        // The job's end stores its result just after the job reads as succeeded (in the background, on the replica that ended it).
+        await Task.Delay(500);
+        var runs = await _sim.HistoryCountAsync();
+        await FailEveryRunAsync();
+
+        var second = await _http.PostAsync("/jobs", new JsonObject { ["id"] = "job-hit-1", ["workflow"] = "text2img", ["input"] = JsonNode.Parse(input) });
+        Assert.Equal((HttpStatusCode.Accepted, "hit"), (second.Status, second.XCache));
+        var born = second.Body;
+        Assert.Equal("succeeded", (string?)born["status"]);
+        Assert.Equal(0, (int)born["attempts"]!);
+        var id = (string)born["id"]!;
+        Assert.False(await _sim.RanAsync(id));
+        Assert.Equal(runs, await _sim.HistoryCountAsync());
+        using var hitBytes = await _http.GetAsync($"/jobs/{id}/outputs/0");
+        using var ranBytes = await _http.GetAsync("/jobs/job-miss-1/outputs/0");
+        Assert.Equal(await ranBytes.Content.ReadAsByteArrayAsync(), await hitBytes.Content.ReadAsByteArrayAsync());
+        Assert.Equal((long)ran["result"]!["outputs"]![0]!["size"]!, (long)born["result"]!["outputs"]![0]!["size"]!);
+
+        // Without a seed a job always runs.
+        const string noSeed = """{"prompt": "a cached job", "width": 256, "height": 256, "steps": 2}""";
+        var unseeded = await _http.PostAsync("/jobs", new JsonObject { ["workflow"] = "text2img", ["input"] = JsonNode.Parse(noSeed) });
+        Assert.Equal((HttpStatusCode.Accepted, "miss"), (unseeded.Status, unseeded.XCache));
+        Assert.Equal("failed", (string?)(await jobs.WaitAsync((string)unseeded.Body["id"]!, job => (string?)job["status"] is "succeeded" or "failed"))["status"]);
+    }
+
+    [Fact]
     public async Task A_failure_is_not_cached()
     {
         await FailEveryRunAsync();
