@@ -20,11 +20,7 @@ public static class PromptApi
             .WithDescription("Queues any ComfyUI API-format graph, waits for it, and returns its output files as base64. " +
                 "Every node's string filename_prefix is prefixed with the request id. " +
                 ApiProblems.StatusCodesDescription)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesJobProblems()
             .WithResultCache()
             .WithBackpressure();
         return routes;

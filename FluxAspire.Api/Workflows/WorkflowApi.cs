@@ -26,11 +26,7 @@ public static class WorkflowApi
                 .WithSummary(definition.Summary)
                 .WithDescription(definition.Description + " " + ApiProblems.StatusCodesDescription)
                 .WithMetadata(definition)
-                .ProducesProblem(StatusCodes.Status409Conflict)
-                .ProducesProblem(StatusCodes.Status500InternalServerError)
-                .ProducesProblem(StatusCodes.Status502BadGateway)
-                .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-                .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+                .ProducesJobProblems()
                 .WithResultCache()
                 .WithBackpressure();
         }
