@@ -58,11 +58,16 @@ public sealed class SupervisorRestartTests(SupervisedSimulatorFixture fixture) :
         await _api.WaitForReadyAsync(HttpStatusCode.OK, Patience);
         var (leaver, starts) = (_api.CurrentChild, _api.ChildPids.Count);
         using var comfy = _api.CreateComfyClient();
-        using var fault = await comfy.PostAsJsonAsync("/sim/faults", JsonNode.Parse("""{"exit_process": {"class_type": "KSampler", "exit_code": 0}}"""));
+        // The warm child reaches any node within microseconds of queueing, so it could exit before /prompt's answer is
+        // written; the stall holds the job at KSampler until that answer is in, and the exit comes at the next node.
+        using var fault = await comfy.PostAsJsonAsync("/sim/faults", JsonNode.Parse(
+            """{"stall": {"class_type": "KSampler"}, "exit_process": {"class_type": "VAEDecode", "exit_code": 0}}"""));
         Assert.Equal(HttpStatusCode.OK, fault.StatusCode);
 
         using var queued = await comfy.PostAsJsonAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 2) });
         Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
+        using var released = await comfy.PostAsJsonAsync("/sim/faults", JsonNode.Parse("""{"stall": null}"""));
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
         await _api.WaitForLogAsync($"ComfyUI (pid {leaver}) exited with code 0", TimeSpan.FromSeconds(15));
         var reasons = await _api.WaitForReadyAsync(HttpStatusCode.OK, Patience);
 
