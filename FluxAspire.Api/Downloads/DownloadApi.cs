@@ -10,7 +10,7 @@ public static class DownloadApi
 {
     public static IEndpointRouteBuilder MapDownloadApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/").WithTags("Models")
+        routes.MapGroup("/").WithTags("Model files")
             .MapPost("/download", DownloadAsync)
             .WithName("DownloadModel")
             .WithSummary("Download a model file")

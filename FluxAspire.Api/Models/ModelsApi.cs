@@ -8,7 +8,7 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/").WithTags("Models")
+        routes.MapGroup("/").WithTags("Model files")
             .MapGet("/models", ListModelsAsync)
             .WithName("ListModels")
             .WithSummary("List models")

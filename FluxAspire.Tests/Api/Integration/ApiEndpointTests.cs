@@ -234,6 +234,18 @@ public class ApiEndpointTests(ApiWithSimulator env) : IClassFixture<ApiWithSimul
     }
 
     [Fact]
+    public async Task OpenApi_tags_are_unique_and_none_is_named_like_Scalars_own_schema_section()
+    {
+        var document = JsonNode.Parse(await _http.GetStringAsync("/openapi/v1.json"))!;
+        var tags = document["tags"]!.AsArray().Select(t => (string)t!["name"]!).ToList();
+
+        Assert.Equal(tags.Distinct(), tags);
+        Assert.DoesNotContain("Models", tags); // Scalar lists the schemas under "Models"; a tag of that name reads as a duplicate
+        Assert.Equal(["Model files"], document["paths"]!["/models"]!["get"]!["tags"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal(["Model files"], document["paths"]!["/download"]!["post"]!["tags"]!.AsArray().Select(t => (string?)t));
+    }
+
+    [Fact]
     public async Task Docs_serve_the_Scalar_reference()
     {
         using var response = await _http.GetAsync("/docs/");
