@@ -3,8 +3,9 @@ using Microsoft.Net.Http.Headers;
 namespace FluxAspire.Api.Caching;
 
 /// <summary>
-/// The cache's part of one HTTP request (an HttpContext feature set by <see cref="ResultCacheFilter"/>): what the
-/// caller's Cache-Control allows, and whether the answer came from the cache (the X-Cache header).
+/// The cache's part of one HTTP request (an HttpContext feature, one per request): what the caller's Cache-Control
+/// allows, read by the endpoint into its Submission, and whether the endpoint answered from the cache (the X-Cache
+/// header that <see cref="ResultCacheFilter"/> writes).
 /// </summary>
 public sealed class CacheDirective
 {
@@ -18,6 +19,19 @@ public sealed class CacheDirective
 
     /// <summary>Set when the response is served from the cache.</summary>
     public bool Hit { get; set; }
+
+    /// <summary>The request's directive, read from its headers the first time it is asked for.</summary>
+    public static CacheDirective Of(HttpContext http)
+    {
+        if (http.Features.Get<CacheDirective>() is { } directive)
+        {
+            return directive;
+        }
+
+        directive = From(http.Request);
+        http.Features.Set(directive);
+        return directive;
+    }
 
     public static CacheDirective From(HttpRequest request)
     {

@@ -26,7 +26,7 @@ public static class CacheKey
     internal static byte[] Canonical(JobRequest job)
     {
         var graph = WithoutRequestNames(job);
-        var conversion = ConvertOutputOptions.Parse(job.Delivery.ConvertOutput, new Dictionary<string, string[]>());
+        var conversion = job.Delivery.ConvertOutput;
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {

@@ -9,15 +9,12 @@ public static class CachingServiceCollectionExtensions
     public static IHostApplicationBuilder AddResultCache(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IResultCacheStore>(sp =>
             // Asked without resolving it: resolving connects, which the Redis monitor does off the start-up path.
             sp.GetRequiredService<IServiceProviderIsService>().IsService(typeof(IConnectionMultiplexer))
                 ? new RedisResultCacheStore(sp)
                 : ActivatorUtilities.CreateInstance<InMemoryResultCacheStore>(sp));
         builder.Services.AddSingleton<ResultCache>();
-        builder.Services.AddSingleton<SyncResultCache>();
-        builder.Services.AddSingleton<Jobs.IJobEndObserver, JobResultCaching>();
         builder.Services.AddHostedService<CacheStartupLog>();
         return builder;
     }

@@ -5,7 +5,8 @@ namespace FluxAspire.Api.Delivery;
 
 /// <summary>
 /// The recipe's optional envelope fields, shared by POST /prompt and POST /workflow/*: where and how results are
-/// delivered. Kept raw here; each feature (Webhooks/, Outputs/, Uploads/) parses and validates its own field.
+/// delivered, as sent. Pipeline/SubmissionParser validates them once into the typed Pipeline.JobDelivery the job
+/// carries; nothing else reads them.
 /// </summary>
 public sealed record DeliveryOptions
 {

@@ -44,10 +44,9 @@ public sealed class ModelUrlInputs(ModelDownloader downloader)
 
     private readonly ConcurrentDictionary<string, Lazy<Task>> _inFlight = new(StringComparer.Ordinal);
 
-    public async Task<JobRequest> PrepareAsync(JobRequest request, CancellationToken cancellationToken)
+    public async Task<JobRequest> PrepareAsync(JobRequest request, RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        RequestCredentials? credentials = null;
         JsonObject? graph = null;
         foreach (var (nodeId, node) in request.Graph)
         {
@@ -68,7 +67,6 @@ public sealed class ModelUrlInputs(ModelDownloader downloader)
                 }
 
                 var key = $"prompt.{nodeId}.inputs.{inputName}";
-                credentials ??= RequestCredentials.Parse(request.Delivery.Credentials, new Dictionary<string, string[]>());
                 try
                 {
                     var fileName = ModelFileNames.CacheName(url);

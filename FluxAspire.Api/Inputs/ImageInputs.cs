@@ -13,11 +13,10 @@ namespace FluxAspire.Api.Inputs;
 /// </summary>
 public sealed class ImageInputs(ImageInputCatalog catalog, ImageUrlFetcher fetcher, IOptions<ImageInputOptions> options)
 {
-    public async Task<JobRequest> PrepareAsync(JobRequest request, CancellationToken cancellationToken)
+    public async Task<JobRequest> PrepareAsync(JobRequest request, Credentials.RequestCredentials credentials, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var pending = new List<PendingImageInput>();
-        var credentials = Credentials.RequestCredentials.Parse(request.Delivery.Credentials, new Dictionary<string, string[]>());
         JsonObject? graph = null;
         foreach (var (nodeId, node) in request.Graph)
         {

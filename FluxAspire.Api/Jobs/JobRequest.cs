@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Delivery;
+using FluxAspire.Api.Pipeline;
 
 namespace FluxAspire.Api.Jobs;
 
@@ -13,8 +13,8 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// <summary>W3C trace parent of the submitting request, so the job's span joins its trace.</summary>
     public string? TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Id;
 
-    /// <summary>How the result is delivered (webhooks, conversion, uploads); empty for a plain sync request.</summary>
-    public DeliveryOptions Delivery { get; init; } = new();
+    /// <summary>How the result is delivered (webhooks, conversion, uploads), parsed once; empty for a plain sync request.</summary>
+    public JobDelivery Delivery { get; init; } = JobDelivery.None;
 
     /// <summary>Inline or downloaded images to upload to ComfyUI when the job starts; the graph already names them.</summary>
     public IReadOnlyList<Inputs.PendingImageInput> ImageInputs { get; init; } = [];

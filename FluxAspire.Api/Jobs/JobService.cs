@@ -10,16 +10,12 @@ public sealed class JobService(
     JobWorker worker,
     JobEnding ending,
     IRemoteJobStopper remote,
-    Inputs.ImageInputs imageInputs,
-    Downloads.ModelUrlInputs modelUrls,
     IOptions<JobsOptions> options,
     TimeProvider time)
 {
-    /// <summary>Stores and queues a job. Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
+    /// <summary>Stores and queues a job, its inputs already resolved (Pipeline/JobRunner). Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
     public async Task<JobRecord> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
-        request = await modelUrls.PrepareAsync(request, cancellationToken);
-        request = await imageInputs.PrepareAsync(request, cancellationToken);
         var job = new JobRecord(request, request.ReceivedAt + options.Value.Timeout);
         if (!await store.TryAddAsync(job, cancellationToken))
         {

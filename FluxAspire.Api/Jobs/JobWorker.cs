@@ -18,6 +18,7 @@ public sealed partial class JobWorker(
     JobEnding ending,
     ComfyPromptRunner runner,
     OutputCollector outputs,
+    Backpressure.ExecutionTimes executionTimes,
     Inputs.ImageInputUploader imageInputs,
     Cleanup.JobFileCleanup cleanup,
     IOptions<JobsOptions> options,
@@ -270,9 +271,11 @@ public sealed partial class JobWorker(
         var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
         var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
+        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
+        executionTimes.Record(run.History);
 
         var postprocess = Stopwatch.StartNew();
-        files = outputs.PostProcess(request, run.History, files);
+        files = outputs.PostProcess(request, files);
         var now = time.GetUtcNow();
         var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
         var stats = new JobStats(

@@ -1,29 +1,25 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Caching;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
 using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Prompts;
-using FluxAspire.Api.Webhooks;
-using FluxAspire.Api.Workflows;
+using FluxAspire.Api.Pipeline;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.JobsApi;
 
 /// <summary>
-/// POST /jobs: builds the job exactly as POST /prompt or POST /workflow/{name} would (same checks, same graph), binds
-/// the Idempotency-Key, queues the job and answers at once; webhooks and uploads go out when it ends.
+/// POST /jobs: the body is parsed as POST /prompt or POST /workflow/{name} would parse it (same checks, same graph, one
+/// <see cref="SubmissionParser"/>), the Idempotency-Key is bound, and the <see cref="JobRunner"/> queues the job; the
+/// answer comes at once, webhooks and uploads go out when it ends.
 /// </summary>
 public sealed class JobSubmitter(
-    JobService jobs,
     IJobStore store,
-    ResultDelivery delivery,
-    Caching.SyncResultCache cache,
-    WorkflowLibrary library,
-    WorkflowChoices choices,
-    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+    SubmissionParser parser,
+    JobRunner runner,
     IOptions<ComfyOptions> comfyOptions,
     TimeProvider time)
 {
@@ -33,8 +29,8 @@ public sealed class JobSubmitter(
     public async Task<Results<Accepted<JobResponse>, Ok<JobResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         HttpContext http, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
-        var preprocess = Stopwatch.StartNew();
+        var cache = CacheDirective.Of(http);
+        var arrival = Arrival.Now(time, cache);
         var keys = http.Request.Headers[IdempotencyKeys.Header];
         if (keys.Count > 1 || (keys.Count == 1 && !IdempotencyKeys.IsValid(keys[0])))
         {
@@ -56,100 +52,46 @@ public sealed class JobSubmitter(
             return Invalid("body", "must be a JSON object: {prompt: {…graph}} or {workflow: \"text2img\", input: {…}}, plus id, webhook, webhook_v2, convert_output, http_upload, credentials");
         }
 
-        var (job, echo, errors, problem) = await BuildAsync(body, receivedAt, preprocess, cancellationToken);
-        if (errors.Count > 0)
+        var parsed = await parser.ParseJobAsync(body, arrival, cancellationToken);
+        if (parsed.Errors.Count > 0)
         {
-            return ApiProblems.Validation(errors);
+            return ApiProblems.Validation(parsed.Errors);
         }
 
-        if (problem is not null)
+        if (parsed.Submission is not { } submission)
         {
-            return problem;
+            return ApiProblems.ComfyUnavailable(parsed.Unavailable!);
         }
 
-        // Whichever replica ends the job sends its webhooks and uploads, from this echo.
-        job = job! with { Echo = echo };
-
-        job = job! with { RetainOutputs = true };
         if (key is not null)
         {
             var hash = IdempotencyKeys.RequestHash(body);
-            if (await store.BindIdempotencyKeyAsync(key, job.Id, hash, cancellationToken) is { } earlier)
+            if (await store.BindIdempotencyKeyAsync(key, submission.Id, hash, cancellationToken) is { } earlier)
             {
                 return earlier.RequestHash != hash ? JobProblems.IdempotencyKeyReused(key) : await ReplayAsync(http, key, earlier.JobId, cancellationToken);
             }
         }
 
-        JobRecord submitted;
+        JobRunner.SubmitOutcome submitted;
         try
         {
-            // A result already computed for this exact graph and seed: the job is born succeeded, ComfyUI untouched.
-            var lookup = await cache.LookupAsync(job, cancellationToken);
-            submitted = lookup.Hit is { } hit
-                ? await jobs.SubmitFinishedAsync(lookup.Job, hit, CancellationToken.None)
-                : await jobs.SubmitAsync(lookup.Job with { CacheKey = lookup.Key }, CancellationToken.None);
+            submitted = await runner.SubmitAsync(submission, cancellationToken);
         }
-        catch (Exception ex)
+        catch
         {
-            // The job never existed (duplicate id, image input that could not be read …): a retry may try again.
-            if (key is not null) await store.ReleaseIdempotencyKeyAsync(key, job.Id, CancellationToken.None);
-            if (ex is DuplicateJobException duplicate) return ApiProblems.DuplicateId(duplicate.Id);
+            // The job never existed (an image input that could not be read …): a retry may try again.
+            if (key is not null) await store.ReleaseIdempotencyKeyAsync(key, submission.Id, CancellationToken.None);
             throw;
         }
 
-        return TypedResults.Accepted(JobsApi.JobPath(job.Id), Response(submitted));
-    }
-
-    /// <summary>The job and its webhook echo, from either form of the body; or the 400 errors, or a 503 problem.</summary>
-    private async Task<(JobRequest? Job, JsonObject? Echo, Dictionary<string, string[]> Errors, ProblemHttpResult? Problem)> BuildAsync(
-        JsonObject body, DateTimeOffset receivedAt, Stopwatch preprocess, CancellationToken cancellationToken)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var prompt = body["prompt"];
-        var workflow = body["workflow"];
-        if ((prompt is null) == (workflow is null))
+        if (submitted.Problem is { } duplicate)
         {
-            var message = prompt is null ? "one of prompt or workflow is required" : "give either prompt or workflow, not both";
-            errors["prompt"] = [message];
-            errors["workflow"] = [message];
-            return (null, null, errors, null);
+            if (key is not null) await store.ReleaseIdempotencyKeyAsync(key, submission.Id, CancellationToken.None);
+            return duplicate;
         }
 
-        if (workflow is not null)
-        {
-            var routes = string.Join(", ", library.Definitions.Select(d => d.Route));
-            if (workflow is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
-            {
-                errors["workflow"] = [$"must be a string naming a workflow: {routes}"];
-                return (null, null, errors, null);
-            }
-
-            var route = name.GetValue<string>();
-            if (library.Definitions.FirstOrDefault(d => d.Route == route) is not { } definition)
-            {
-                errors["workflow"] = [$"unknown workflow '{route}'; the workflows are: {routes}"];
-                return (null, null, errors, null);
-            }
-
-            var built = await WorkflowApi.PrepareAsync(definition, body, delivery, choices, receivedAt, preprocess, cancellationToken);
-            built.Echo?.Insert(0, "workflow", route);
-            return (built.Job, built.Echo, built.Errors, built.Problem);
-        }
-
-        PromptRequest request;
-        try
-        {
-            request = body.Deserialize<PromptRequest>(json.Value.SerializerOptions)!;
-        }
-        catch (JsonException ex)
-        {
-            var (field, message) = BadRequestExceptionHandler.Describe(ex);
-            errors[field] = [message];
-            return (null, null, errors, null);
-        }
-
-        var (job, promptErrors) = await PromptApi.PrepareAsync(request, delivery, receivedAt, preprocess, cancellationToken);
-        return (job, WebhookBodies.Echo(request), promptErrors, null);
+        cache.Hit = submitted.FromCache;
+        return TypedResults.Accepted(JobsApi.JobPath(submission.Id), Response(submitted.Job!));
     }
 
     /// <summary>A retry of a request already taken: 200 with the same job as it is now, never queued again.</summary>

@@ -1,4 +1,3 @@
-using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Jobs;
 
@@ -6,7 +5,7 @@ namespace FluxAspire.Api.Outputs;
 
 /// <summary>Fetches a finished prompt's saved files through GET /view, so ComfyUI may run in another container, and
 /// post-processes them (convert_output) before any delivery path (response, webhook, upload) sees them.</summary>
-public sealed class OutputCollector(ComfyClient client, OutputConverter converter, ExecutionTimes executionTimes)
+public sealed class OutputCollector(ComfyClient client, OutputConverter converter)
 {
     /// <summary>Files of type "output" (what SaveImage-like nodes write), in history order. Temp previews are skipped,
     /// as the recipe does.</summary>
@@ -23,12 +22,8 @@ public sealed class OutputCollector(ComfyClient client, OutputConverter converte
 
     /// <summary>The job's outputs as delivered (converted when the request asked for it), before any delivery path
     /// (response, webhook, upload) sees them. Counted as post-processing time, as the recipe counts its conversion.</summary>
-    public IReadOnlyList<JobOutputFile> PostProcess(JobRequest request, ComfyHistoryEntry history, IReadOnlyList<JobOutputFile> files)
-    {
-        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
-        executionTimes.Record(history);
-        return ConvertOutputOptions.Parse(request.Delivery.ConvertOutput, new Dictionary<string, string[]>()) is { } conversion
+    public IReadOnlyList<JobOutputFile> PostProcess(JobRequest request, IReadOnlyList<JobOutputFile> files) =>
+        request.Delivery.ConvertOutput is { } conversion
             ? files.Select(f => converter.Convert(request.Id, f, conversion)).ToList()
             : files;
-    }
 }

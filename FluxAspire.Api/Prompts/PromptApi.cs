@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Caching;
 using FluxAspire.Api.Errors;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,36 +26,30 @@ public static class PromptApi
     }
 
     internal static async Task<Results<Ok<PromptResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
-        PromptRequest request, SyncJobRunner runner, ResultDelivery delivery, TimeProvider time, CancellationToken cancellationToken)
+        PromptRequest request, HttpContext http, SubmissionParser parser, JobRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
-        var preprocess = Stopwatch.StartNew();
-        var (job, errors) = await PrepareAsync(request, delivery, receivedAt, preprocess, cancellationToken);
-        if (job is null)
+        var cache = CacheDirective.Of(http);
+        var parsed = await parser.ParsePromptAsync(request, Arrival.Now(time, cache), cancellationToken);
+        if (parsed.Submission is not { } submission)
         {
-            return ApiProblems.Validation(errors);
+            return ApiProblems.Validation(parsed.Errors);
         }
 
-        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job, WebhookBodies.Echo(request), runner, cancellationToken);
-        return problem is not null ? problem
-            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
-            : TypedResults.Ok(response!);
-    }
-
-    /// <summary>Checks a /prompt body (graph and envelope) and builds its job; null with the errors when it is not valid.
-    /// POST /jobs builds its {prompt} jobs here too.</summary>
-    internal static async Task<(JobRequest? Job, Dictionary<string, string[]> Errors)> PrepareAsync(
-        PromptRequest request, ResultDelivery delivery, DateTimeOffset receivedAt, Stopwatch preprocess, CancellationToken cancellationToken)
-    {
-        var errors = PromptGraph.Validate(request.Prompt);
-        var id = SyncJobRunner.ResolveId(request.Id, errors);
-        await delivery.ValidateAsync(request.Delivery(), errors, cancellationToken);
-        if (errors.Count > 0)
+        if (submission.Delivery.AnswersAtOnce)
         {
-            return (null, errors);
+            var submitted = await runner.SubmitAsync(submission, cancellationToken);
+            return submitted.Problem is { } refused ? refused
+                : TypedResults.Accepted((string?)null, WebhookBodies.Accepted(submission.Echo, submission.Id, submission.Graph));
         }
 
-        var graph = PromptGraph.WithIdPrefix(request.Prompt!, id!);
-        return (new JobRequest(id!, graph, receivedAt, preprocess.Elapsed) { Delivery = request.Delivery() }, errors);
+        var outcome = await runner.RunAsync(submission, cancellationToken);
+        cache.Hit = outcome.FromCache;
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var response = PromptResponse.From(outcome.Result!);
+        return TypedResults.Ok(outcome.UploadedUrls is { } urls ? response with { Images = urls } : response);
     }
 }

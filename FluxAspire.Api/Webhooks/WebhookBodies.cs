@@ -25,11 +25,11 @@ public static class WebhookBodies
     }
 
     /// <summary>202: {...request body, id, prompt (pre-processed), status:"ok"}.</summary>
-    public static JsonObject Accepted(JsonObject echo, JobRequest job)
+    public static JsonObject Accepted(JsonObject echo, string id, JsonObject graph)
     {
         var body = (JsonObject)echo.DeepClone();
-        body["id"] = job.Id;
-        body["prompt"] = job.Graph.DeepClone();
+        body["id"] = id;
+        body["prompt"] = graph.DeepClone();
         body["status"] = "ok";
         return body;
     }

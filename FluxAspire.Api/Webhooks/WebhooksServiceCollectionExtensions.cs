@@ -4,7 +4,8 @@ namespace FluxAspire.Api.Webhooks;
 
 public static class WebhooksServiceCollectionExtensions
 {
-    /// <summary>Result delivery: webhook_v2 / legacy webhooks through a background queue, and http_upload.</summary>
+    /// <summary>Result delivery: webhook_v2 / legacy webhooks through a background queue, and http_upload (used by
+    /// Pipeline/JobEndDelivery when a job ends).</summary>
     public static IHostApplicationBuilder AddResultDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -13,9 +14,6 @@ public static class WebhooksServiceCollectionExtensions
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddSingleton<HttpUploader>();
-        builder.Services.AddSingleton<ResultDelivery>();
-        builder.Services.AddSingleton<BackgroundDelivery>();
-        builder.Services.AddSingleton<Jobs.IJobEndObserver>(sp => sp.GetRequiredService<BackgroundDelivery>());
         return builder;
     }
 }

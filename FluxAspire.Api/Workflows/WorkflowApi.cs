@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Backpressure;
 using FluxAspire.Api.Caching;
-using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Errors;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,8 +18,8 @@ public static class WorkflowApi
         var group = routes.MapGroup("/workflow").WithTags("Workflows");
         foreach (var definition in routes.ServiceProvider.GetRequiredService<WorkflowLibrary>().Definitions)
         {
-            group.MapPost("/" + definition.Route, (JsonObject body, SyncJobRunner runner, ResultDelivery delivery, WorkflowChoices choices, TimeProvider time, CancellationToken cancellationToken) =>
-                    RunAsync(definition, body, runner, delivery, choices, time, cancellationToken))
+            group.MapPost("/" + definition.Route, (JsonObject body, HttpContext http, SubmissionParser parser, JobRunner runner, TimeProvider time, CancellationToken cancellationToken) =>
+                    RunAsync(definition, body, http, parser, runner, time, cancellationToken))
                 .WithName(definition.SchemaName)
                 .WithSummary(definition.Summary)
                 .WithDescription(definition.Description + " " + ApiProblems.StatusCodesDescription)
@@ -35,93 +33,38 @@ public static class WorkflowApi
     }
 
     internal static async Task<Results<Ok<WorkflowResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        WorkflowDefinition definition, JsonObject body, SyncJobRunner runner, ResultDelivery delivery, WorkflowChoices choices, TimeProvider time,
+        WorkflowDefinition definition, JsonObject body, HttpContext http, SubmissionParser parser, JobRunner runner, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var receivedAt = time.GetUtcNow();
-        var preprocess = Stopwatch.StartNew();
-        var (job, input, echo, errors, unavailable) = await PrepareAsync(definition, body, delivery, choices, receivedAt, preprocess, cancellationToken);
-        if (errors.Count > 0)
+        var cache = CacheDirective.Of(http);
+        var parsed = await parser.ParseWorkflowAsync(definition, body, Arrival.Now(time, cache), cancellationToken);
+        if (parsed.Errors.Count > 0)
         {
-            return ApiProblems.Validation(errors);
+            return ApiProblems.Validation(parsed.Errors);
         }
 
-        if (unavailable is not null)
+        if (parsed.Submission is not { } submission)
         {
-            return unavailable;
+            return ApiProblems.ComfyUnavailable(parsed.Unavailable!);
         }
 
-        var (accepted, response, problem) = await delivery.RunOrAcceptAsync(job!, echo!, runner, cancellationToken);
-        return problem is not null ? problem
-            : accepted is not null ? TypedResults.Accepted((string?)null, accepted)
-            : TypedResults.Ok(WithInput(response!, input!));
+        if (submission.Delivery.AnswersAtOnce)
+        {
+            var submitted = await runner.SubmitAsync(submission, cancellationToken);
+            return submitted.Problem is { } refused ? refused
+                : TypedResults.Accepted((string?)null, WebhookBodies.Accepted(submission.Echo, submission.Id, submission.Graph));
+        }
+
+        var outcome = await runner.RunAsync(submission, cancellationToken);
+        cache.Hit = outcome.FromCache;
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var response = PromptResponse.From(outcome.Result!);
+        return TypedResults.Ok(WithInput(outcome.UploadedUrls is { } urls ? response with { Images = urls } : response, submission.WorkflowInput!));
     }
-
-    /// <summary>
-    /// Checks a workflow body (input against the definition, envelope) and builds its job with the filled input and the
-    /// webhook echo. Errors first (400), then the problem (503: ComfyUI's choices could not be read). POST /jobs builds its
-    /// {workflow, input} jobs here too.
-    /// </summary>
-    internal static async Task<(JobRequest? Job, JsonObject? Input, JsonObject? Echo, Dictionary<string, string[]> Errors, ProblemHttpResult? Problem)> PrepareAsync(
-        WorkflowDefinition definition, JsonObject body, ResultDelivery delivery, WorkflowChoices choices, DateTimeOffset receivedAt, Stopwatch preprocess,
-        CancellationToken cancellationToken)
-    {
-        var sources = definition.Parameters.Select(p => p.ChoicesSource).OfType<ComfyChoiceSource>().Distinct().ToList();
-        // Field ranges are checked even while ComfyUI is down; the choices need its lists.
-        string? choicesProblem = null;
-        try
-        {
-            await choices.LoadAsync(sources, cancellationToken);
-        }
-        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
-        {
-            choicesProblem = $"Could not read ComfyUI's choices for {string.Join(", ", sources)}: {ex.Message}";
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var envelope = WorkflowEnvelope.Read(body, errors);
-        var (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
-        if (choicesProblem is null && inputErrors.Keys.Any(k => IsChoiceField(definition, k)) && await choices.TryRefreshAsync(sources, cancellationToken))
-        {
-            // A checkpoint copied in since the lists were read should not be refused.
-            (inputErrors, input) = WorkflowInputValidator.Validate(definition, envelope.Input, choices.Current);
-        }
-
-        foreach (var (field, messages) in inputErrors)
-        {
-            errors[field] = messages;
-        }
-
-        var id = errors.ContainsKey("id") ? null : SyncJobRunner.ResolveId(envelope.Id, errors);
-        await delivery.ValidateAsync(envelope.Delivery, errors, cancellationToken);
-        if (errors.Count > 0 || choicesProblem is not null)
-        {
-            return (null, null, null, errors, choicesProblem is null ? null : ApiProblems.ComfyUnavailable(choicesProblem));
-        }
-
-        var graph = PromptGraph.WithIdPrefix(definition.Build(input!), id!);
-        var job = new JobRequest(id!, graph, receivedAt, preprocess.Elapsed)
-        {
-            Delivery = envelope.Delivery,
-            HasRandomDefaults = definition.DrawsRandomDefault(envelope.Input),
-        };
-        return (job, input, Echo(envelope, input!), errors, null);
-    }
-
-    /// <summary>The envelope as the client sent it, with the input's defaults filled in (the 202 and webhook echo).</summary>
-    private static JsonObject Echo(WorkflowEnvelope envelope, JsonObject input)
-    {
-        var echo = new JsonObject { ["input"] = input.DeepClone() };
-        if (envelope.Id is not null) echo["id"] = envelope.Id;
-        if (envelope.Delivery.Webhook is not null) echo["webhook"] = envelope.Delivery.Webhook;
-        if (envelope.Delivery.WebhookV2 is not null) echo["webhook_v2"] = envelope.Delivery.WebhookV2;
-        if (envelope.Delivery.ConvertOutput is not null) echo["convert_output"] = envelope.Delivery.ConvertOutput.DeepClone();
-        if (envelope.Delivery.HttpUpload is not null) echo["http_upload"] = envelope.Delivery.HttpUpload.DeepClone();
-        return echo;
-    }
-
-    private static bool IsChoiceField(WorkflowDefinition definition, string field) =>
-        definition.Parameters.Any(p => p.ChoicesSource is not null && field == $"input.{p.Name}");
 
     private static WorkflowResponse WithInput(PromptResponse response, JsonObject input) => new()
     {

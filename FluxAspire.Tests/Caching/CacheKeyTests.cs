@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Caching;
-using FluxAspire.Api.Delivery;
 using FluxAspire.Api.Inputs;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Outputs;
+using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Uploads;
 using FluxAspire.Tests.Api.Integration;
 using FluxAspire.Tests.Api.Workflows;
 
@@ -12,12 +14,19 @@ namespace FluxAspire.Tests.Caching;
 
 public class CacheKeyTests
 {
-    private static JobRequest Job(JsonObject graph, string id = "job-1", DeliveryOptions? delivery = null) =>
-        new(id, PromptGraph.WithIdPrefix(graph, id), DateTimeOffset.UtcNow, TimeSpan.Zero) { Delivery = delivery ?? new DeliveryOptions() };
+    private static JobRequest Job(JsonObject graph, string id = "job-1", JobDelivery? delivery = null) =>
+        new(id, PromptGraph.WithIdPrefix(graph, id), DateTimeOffset.UtcNow, TimeSpan.Zero) { Delivery = delivery ?? JobDelivery.None };
 
-    private static string Key(JsonObject graph, string id = "job-1", DeliveryOptions? delivery = null) => CacheKey.For(Job(graph, id, delivery));
+    private static string Key(JsonObject graph, string id = "job-1", JobDelivery? delivery = null) => CacheKey.For(Job(graph, id, delivery));
 
-    private static DeliveryOptions Convert(string json) => new() { ConvertOutput = JsonNode.Parse(json)!.AsObject() };
+    /// <summary>The delivery as the submission parser makes it from a convert_output field (which must be valid).</summary>
+    private static JobDelivery Convert(string json)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var options = ConvertOutputOptions.Parse(JsonNode.Parse(json)!.AsObject(), errors);
+        Assert.Empty(errors);
+        return new JobDelivery { ConvertOutput = options };
+    }
 
     [Fact]
     public void A_key_is_64_lower_case_hex_digits_and_the_same_for_the_same_request()
@@ -90,8 +99,8 @@ public class CacheKeyTests
     {
         var plain = Key(TestGraphs.Flux());
 
-        Assert.Equal(plain, Key(TestGraphs.Flux(), delivery: new DeliveryOptions { HttpUpload = new JsonObject { ["url_prefix"] = "https://example.com/up" } }));
-        Assert.Equal(plain, Key(TestGraphs.Flux(), delivery: new DeliveryOptions { WebhookV2 = "https://example.com/hook" }));
+        Assert.Equal(plain, Key(TestGraphs.Flux(), delivery: new JobDelivery { HttpUpload = new HttpUploadRequest(new Uri("https://example.com/up"), Async: false) }));
+        Assert.Equal(plain, Key(TestGraphs.Flux(), delivery: new JobDelivery { WebhookV2 = new Uri("https://example.com/hook") }));
     }
 
     [Fact]
