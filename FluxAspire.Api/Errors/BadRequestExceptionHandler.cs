@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FluxAspire.Api.Workflows;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -48,6 +47,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         });
     }
 
+    /// <summary>The field a typed body's <see cref="JsonException"/> points at and a message for it.</summary>
     internal static (string Field, string Message) Describe(JsonException json)
     {
         var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
@@ -56,8 +56,11 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             return ("body", $"is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})");
         }
 
-        return (field, Text2ImgValidator.TypeErrorMessage(field) ?? field switch
+        // Only the envelope fields every endpoint shares: a workflow's input fields are read from its definition and
+        // named by the workflow layer's own validation, never bound to a typed body.
+        return (field, field switch
         {
+            "input" => "must be an object",
             "prompt" => "must be an object of node id → {class_type, inputs}",
             "id" => "must be a string",
             "convert_output" => "must be an object {format, options}",

@@ -9,7 +9,7 @@ namespace FluxAspire.Api.OpenApi;
 
 /// <summary>Adds what the C# types cannot say: required fields, and request and response examples. Workflow endpoints
 /// get theirs from their definitions (<see cref="WorkflowOpenApiTransformer"/>).</summary>
-internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
+internal sealed class ApiSchemaTransformer(WorkflowLibrary workflows) : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
@@ -20,8 +20,7 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
             schema.Examples = [new JsonObject
             {
                 ["id"] = "my-request-0001",
-                // Re-parsed: the OpenAPI writer cannot write the ulong seed a built graph holds.
-                ["prompt"] = JsonNode.Parse(FluxGraph.Build(Text2ImgFields.WithDefaults(new Text2ImgInput { Prompt = "A beautiful sunset over the ocean" }, () => 42)).ToJsonString()),
+                ["prompt"] = RecipeGraphExample(),
             }];
         }
         else if (type == typeof(PromptResponse))
@@ -34,6 +33,15 @@ internal sealed class ApiSchemaTransformer : IOpenApiSchemaTransformer
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The recipe's graph filled from its definition's own example input (seed 42 when the example has none).</summary>
+    private JsonNode RecipeGraphExample()
+    {
+        var recipe = workflows.Recipe;
+        var (_, filled) = WorkflowInputValidator.Validate(recipe, recipe.Example?.DeepClone() ?? new JsonObject(), _ => null, () => 42);
+        // Re-parsed: the OpenAPI writer cannot write the ulong seed a built graph may hold.
+        return JsonNode.Parse(filled is null ? recipe.Graph.ToJsonString() : recipe.Build(filled).ToJsonString())!;
     }
 
     private static JsonObject ResponseExample() => new()

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using FluxAspire.Api.Comfy;
 using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Prompts;
 using FluxAspire.Api.Workflows;
 using Microsoft.Extensions.Options;
 
@@ -85,17 +87,28 @@ public sealed partial class WarmupService(
         }
 
         state.Waiting("warmup is running");
-        var input = Text2ImgFields.WithDefaults(new Text2ImgInput
+        // The recipe's own definition fills the graph, as POST /workflow/text2img would; ComfyUI's choices are not
+        // checked here (its own validation answers for a bad checkpoint).
+        var (errors, input) = WorkflowInputValidator.Validate(workflows.Recipe, new JsonObject
         {
-            Prompt = settings.Prompt,
-            Width = settings.Width,
-            Height = settings.Height,
-            Seed = settings.Seed,
-            Steps = settings.Steps,
-            Checkpoint = settings.Checkpoint,
-        }, () => settings.Seed);
+            ["prompt"] = settings.Prompt,
+            ["width"] = settings.Width,
+            ["height"] = settings.Height,
+            ["seed"] = settings.Seed,
+            ["steps"] = settings.Steps,
+            ["checkpoint"] = settings.Checkpoint,
+        }, _ => null);
+        if (input is null)
+        {
+            var reason = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+            state.Waiting($"warmup input is invalid: {reason}");
+            LogWarmupInputInvalid(reason);
+            return false;
+        }
+
         var id = $"warmup-{Guid.NewGuid():N}";
-        var job = await jobs.RunAsync(new JobRequest(id, FluxGraph.Build(input, $"{id}_ComfyUI"), time.GetUtcNow(), TimeSpan.Zero) { RunHere = true }, stoppingToken);
+        var graph = PromptGraph.WithIdPrefix(workflows.Recipe.Build(input), id);
+        var job = await jobs.RunAsync(new JobRequest(id, graph, time.GetUtcNow(), TimeSpan.Zero) { RunHere = true }, stoppingToken);
         if (job.Failure is { } failure)
         {
             state.Waiting($"warmup failed ({failure.Kind}): {failure.Message}");
@@ -114,4 +127,7 @@ public sealed partial class WarmupService(
 
     [LoggerMessage(LogLevel.Warning, "Warmup failed ({Kind}): {Reason}; retrying")]
     private partial void LogWarmupFailed(JobFailureKind kind, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Warmup input is invalid for the text2img definition ({Reason}); retrying")]
+    private partial void LogWarmupInputInvalid(string reason);
 }

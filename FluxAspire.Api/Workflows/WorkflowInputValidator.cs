@@ -39,7 +39,7 @@ public static class WorkflowInputValidator
                 }
                 else if (parameter.RandomDefault)
                 {
-                    filled[parameter.Name] = (randomSeed ?? Text2ImgFields.RandomSeed)();
+                    filled[parameter.Name] = (randomSeed ?? RecipeRandomSeed)();
                 }
                 else if (parameter.Default is not null)
                 {
@@ -62,6 +62,9 @@ public static class WorkflowInputValidator
 
         return (errors, errors.Count == 0 ? filled : null);
     }
+
+    /// <summary>The recipe draws a random seed as floor(rand * 1e15) per request.</summary>
+    public static ulong RecipeRandomSeed() => (ulong)Random.Shared.NextInt64(0, 1_000_000_000_000_000);
 
     /// <summary>The message for a value that is not even of the parameter's type.</summary>
     public static string TypeMessage(WorkflowParameter parameter) => parameter.Type switch

@@ -6,11 +6,18 @@ namespace FluxAspire.Api.Workflows;
 /// sdxl/txt2img.json + sdxl/txt2img.params.json serve POST /workflow/sdxl/txt2img. Any broken file stops start-up
 /// with a <see cref="WorkflowDefinitionException"/> naming it: a half-loaded API would silently 404 a client's route.
 /// </summary>
-public sealed class WorkflowLibrary(IReadOnlyList<WorkflowDefinition> definitions)
+public sealed class WorkflowLibrary(IReadOnlyList<WorkflowDefinition> definitions, WorkflowDefinition recipe)
 {
     public const string ParamsSuffix = ".params.json";
 
+    /// <summary>The built-in definition of the recipe's FLUX graph (workflows/text2img.json).</summary>
+    public const string RecipeRoute = "text2img";
+
     public IReadOnlyList<WorkflowDefinition> Definitions { get; } = definitions;
+
+    /// <summary>The built-in text2img as shipped, even where a custom definition replaces its route: warmup and the
+    /// /prompt example run the recipe's own graph, the only copy of it.</summary>
+    public WorkflowDefinition Recipe { get; } = recipe;
 
     /// <summary>Every ComfyUI combo the definitions take their enums from, read at warmup.</summary>
     public IReadOnlyList<ComfyChoiceSource> ChoiceSources { get; } =
@@ -22,6 +29,11 @@ public sealed class WorkflowLibrary(IReadOnlyList<WorkflowDefinition> definition
         foreach (var definition in ReadFolder(builtInDirectory))
         {
             byRoute[definition.Route] = definition;
+        }
+
+        if (!byRoute.TryGetValue(RecipeRoute, out var recipe))
+        {
+            throw new WorkflowDefinitionException(Path.Combine(builtInDirectory, RecipeRoute + ParamsSuffix), "the built-in recipe definition is missing");
         }
 
         if (customDirectory is not null && !SamePath(customDirectory, builtInDirectory))
@@ -39,7 +51,7 @@ public sealed class WorkflowLibrary(IReadOnlyList<WorkflowDefinition> definition
             throw new WorkflowDefinitionException(clash[1].Source, $"schema_name '{names.Key}' is also used by '{clash[0].Source}'; set a different schema_name");
         }
 
-        return new WorkflowLibrary(byRoute.Values.OrderBy(d => d.Route, StringComparer.Ordinal).ToList());
+        return new WorkflowLibrary(byRoute.Values.OrderBy(d => d.Route, StringComparer.Ordinal).ToList(), recipe);
     }
 
     public static IEnumerable<WorkflowDefinition> ReadFolder(string directory)
