@@ -118,17 +118,19 @@ public sealed class PromptExecutor(
         }
 
         hub.Send(client, run.Progress.Start(nodeId));
-        var schema = catalog.Find(classType);
-        var inputs = ResolveInputs(item.Graph, nodeId, schema);
-        if (client is not null)
-        {
-            state.LastNodeId = nodeId;
-            hub.SendJson(client, "executing", new JsonObject { ["node"] = nodeId, ["display_node"] = nodeId, ["prompt_id"] = item.PromptId });
-        }
-
+        var inputs = new Dictionary<string, object?>(StringComparer.Ordinal);
         NodeResult result;
         try
         {
+            // Inside the try: whatever goes wrong with a node, even in the simulator itself, is that node's execution_error.
+            var schema = catalog.Find(classType);
+            inputs = ResolveInputs(item.Graph, nodeId, schema);
+            if (client is not null)
+            {
+                state.LastNodeId = nodeId;
+                hub.SendJson(client, "executing", new JsonObject { ["node"] = nodeId, ["display_node"] = nodeId, ["prompt_id"] = item.PromptId });
+            }
+
             interrupt.ThrowIfRequested();
             await faults.BeforeNodeAsync(nodeId, classType, interrupt);
             var context = new NodeContext(nodeId, classType, schema, inputs, item.Graph, item.ExtraData, services,
@@ -278,6 +280,7 @@ public sealed class PromptExecutor(
             formatted[name] = new JsonArray(value switch
             {
                 null => null,
+                PrimitiveValue p => p.Value.DeepClone(),
                 SimValue v => JsonValue.Create(v.PythonRepr),
                 JsonValue v => v.DeepClone(),
                 JsonNode n => JsonValue.Create(PythonValues.Repr(n)),

@@ -6,9 +6,10 @@ using FluxAspire.ComfySim.Python;
 namespace FluxAspire.ComfySim.Nodes;
 
 /// <summary>
-/// How each node class behaves in the simulator. Loaders cost --load-ms, samplers step with --step-ms, VAEDecode turns
-/// a sampled latent into a <see cref="SimImage"/>, SaveImage/PreviewImage write files. Every other class passes values
-/// through by type, so any graph that validates also runs.
+/// How each node class behaves in the simulator. Loaders cost --load-ms, samplers step with --step-ms, LoadImage reads
+/// the input file, SaveImage/PreviewImage write whatever image reaches them. Every other class gets values of its
+/// output types from <see cref="SimulatedOutputs"/> (VAEDecode: the sampled latent as a picture; image, latent and mask
+/// nodes: the size ComfyUI would give), so any graph that validates also runs.
 /// </summary>
 public static class NodeBehaviours
 {
@@ -24,8 +25,14 @@ public static class NodeBehaviours
             context.Value<SigmasValue>("sigmas")?.Steps ?? 0, "latent_image"),
         ["SaveImage"] = context => SaveAsync(context, context.String("filename_prefix") ?? "ComfyUI", "output"),
         ["PreviewImage"] = context => SaveAsync(context, "ComfyUI", "temp"),
-        ["LoadImage"] = context => new(new NodeResult([
-            new ImageValue(context.Services.InputImages.Load(context.String("image") ?? "")), new OpaqueValue("MASK")])),
+        ["LoadImage"] = LoadImage,
+        ["LoadImageOutput"] = LoadImage, // LoadImage's code on the output folder
+        ["WebcamCapture"] = LoadImage, // LoadImage's code on the file the frontend uploaded
+        ["LoadImageMask"] = context =>
+        {
+            var image = context.Services.InputImages.Load(context.String("image") ?? "");
+            return new(new NodeResult([new MaskValue(image.Width, image.Height, 1)]));
+        },
     };
 
     public static ValueTask<NodeResult> RunAsync(NodeContext context)
@@ -37,7 +44,13 @@ public static class NodeBehaviours
 
         return context.ClassType.EndsWith("Loader", StringComparison.Ordinal) || context.ClassType.StartsWith("CheckpointLoader", StringComparison.Ordinal)
             ? LoadAsync(context)
-            : new(PassThrough(context));
+            : new(SimulatedOutputs.Produce(context));
+    }
+
+    private static ValueTask<NodeResult> LoadImage(NodeContext context)
+    {
+        var image = context.Services.InputImages.Load(context.String("image") ?? "");
+        return new(new NodeResult([new ImageValue(image), new MaskValue(image.Width, image.Height, image.BatchSize)]));
     }
 
     private static async ValueTask<NodeResult> LoadAsync(NodeContext context)
@@ -114,39 +127,4 @@ public static class NodeBehaviours
 
         return new(new NodeResult([], new JsonObject { ["images"] = list }));
     }
-
-    /// <summary>
-    /// Any other class: each output takes the first linked input of the same type, or is made from what the node has
-    /// (text → conditioning, width/height → latent, latent → image, image → latent, steps → sigmas, seed → noise).
-    /// </summary>
-    private static NodeResult PassThrough(NodeContext context)
-    {
-        var outputs = new List<SimValue?>(context.OutputTypes.Count);
-        foreach (var type in context.OutputTypes)
-        {
-            outputs.Add(type switch
-            {
-                "CONDITIONING" when TextOf(context) is { } text => new ConditioningValue(text),
-                _ when context.LinkedValues.FirstOrDefault(v => v.Type == type) is { } passed => passed,
-                "LATENT" when context.Int("width") is { } w && context.Int("height") is { } h =>
-                    new LatentValue((int)w, (int)h, (int)(context.Int("batch_size") ?? context.Int("length") ?? 1)),
-                "LATENT" when context.LinkedValues.OfType<ImageValue>().FirstOrDefault() is { } image =>
-                    new LatentValue(image.Image.Width, image.Image.Height, image.Image.BatchSize, image.Image.Prompt, image.Image.Seed, image.Image.Steps),
-                "IMAGE" when context.LinkedValues.OfType<LatentValue>().FirstOrDefault() is { } latent =>
-                    new ImageValue(new SimImage(latent.Width, latent.Height, latent.BatchSize, latent.Prompt, latent.Seed, latent.Steps)),
-                "SIGMAS" when context.Int("steps") is { } steps => new SigmasValue((int)steps),
-                "NOISE" => new NoiseValue(context.Seed("noise_seed")),
-                "GUIDER" => new GuiderValue(
-                    context.Value<ConditioningValue>("conditioning") ?? context.Value<ConditioningValue>("positive"),
-                    context.Value<ModelValue>("model")),
-                "CONDITIONING" => new ConditioningValue(""),
-                _ => new OpaqueValue(type),
-            });
-        }
-
-        return new NodeResult(outputs);
-    }
-
-    private static string? TextOf(NodeContext context) =>
-        context.String("text") ?? context.String("t5xxl") ?? context.String("clip_l") ?? context.String("prompt");
 }

@@ -37,7 +37,24 @@ public sealed class NodeContext(
 
     public IEnumerable<SimValue> LinkedValues => Inputs.Values.OfType<SimValue>();
 
-    public JsonNode? Constant(string name) => Inputs.TryGetValue(name, out var v) ? v as JsonNode : null;
+    /// <summary>A constant input, or the value of a linked INT/FLOAT/STRING/BOOLEAN (e.g. from PrimitiveInt).</summary>
+    public JsonNode? Constant(string name) => Inputs.TryGetValue(name, out var v)
+        ? v switch
+        {
+            PrimitiveValue primitive => primitive.Value,
+            _ => v as JsonNode,
+        }
+        : null;
+
+    /// <summary>The linked values in the schema's input order (the graph's order when the class has no schema).</summary>
+    public IEnumerable<(string Name, SimValue Value)> LinkedInOrder =>
+        (Schema?.Inputs.Select(i => i.Name) ?? Inputs.Keys)
+        .Select(name => (Name: name, Value: Inputs.TryGetValue(name, out var v) ? v as SimValue : null))
+        .Where(p => p.Value is not null)
+        .Select(p => (p.Name, p.Value!));
+
+    public bool? Bool(string name) =>
+        Constant(name) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? v.GetValue<bool>() : null;
 
     public string? String(string name) =>
         Constant(name) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

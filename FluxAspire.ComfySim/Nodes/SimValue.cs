@@ -43,6 +43,18 @@ public sealed record ImageValue(SimImage Image) : SimValue("IMAGE")
     public override string PythonRepr => "tensor([[[[...]]]])";
 }
 
+/// <summary>A mask: ComfyUI's [batch, height, width] tensor, here only its size.</summary>
+public sealed record MaskValue(int Width, int Height, int BatchSize) : SimValue("MASK")
+{
+    public override string PythonRepr => "tensor([[[...]]])";
+}
+
+/// <summary>An INT, FLOAT, STRING or BOOLEAN output (PrimitiveInt, GetImageSize, StringConcatenate, …): a plain JSON value.</summary>
+public sealed record PrimitiveValue(string OfType, System.Text.Json.Nodes.JsonValue Value) : SimValue(OfType)
+{
+    public override string PythonRepr => Python.PythonValues.Repr(Value);
+}
+
 public sealed record NoiseValue(ulong Seed) : SimValue("NOISE")
 {
     public override string PythonRepr => "<comfy_extras.nodes_custom_sampler.Noise_RandomNoise object at 0x7f3a2c1d8c10>";
