@@ -59,10 +59,7 @@ public class InMemoryJobStoreTests
         await store.TryAddAsync(Job("a"), default);
         await store.CompleteAsync("a", null, JobFailures.Cancelled(), default);
 
-        for (var i = 0; i < 100 && await store.GetAsync("a", default) is not null; i++)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TryUntilAsync(async () => await store.GetAsync("a", default) is null, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20));
 
         Assert.Null(await store.GetAsync("a", default));
         Assert.True(await store.TryAddAsync(Job("a"), default));
@@ -79,11 +76,7 @@ public class InMemoryJobStoreTests
         await store.CompleteAsync("a", result, null, default);
         Assert.Same(result, (await store.GetAsync("a", default))!.Result);
 
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (await store.GetOutputAsync("a", 0, default) is not null && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TryUntilAsync(async () => await store.GetOutputAsync("a", 0, default) is null, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
 
         // The bytes are gone; the file's description stays (GET /jobs/{id} lists it).
         var slim = (await store.GetAsync("a", default))!;

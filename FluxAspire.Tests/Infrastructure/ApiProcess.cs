@@ -102,9 +102,8 @@ public sealed class ApiProcess : IAsyncDisposable
     private async Task WaitAsync(string path, TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(3) };
-        var deadline = DateTime.UtcNow + timeout;
         var last = "no answer";
-        while (DateTime.UtcNow < deadline)
+        var answered = await Eventually.TryUntilAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -117,7 +116,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 using var response = await http.GetAsync(path);
                 if (response.IsSuccessStatusCode)
                 {
-                    return;
+                    return true;
                 }
 
                 last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
@@ -125,8 +124,9 @@ public sealed class ApiProcess : IAsyncDisposable
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
 
-            await Task.Delay(100);
-        }
+            return false;
+        }, timeout, TimeSpan.FromMilliseconds(100));
+        if (answered) return;
 
         throw new TimeoutException($"GET {path} did not answer 200 within {timeout} (last: {last}):\n{Log}");
     }

@@ -86,8 +86,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
     private async Task WaitUntilAnsweringAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var answering = await Eventually.TryUntilAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -98,13 +97,14 @@ public sealed class SimulatorProcess : IAsyncDisposable
             {
                 // Any HTTP answer means Kestrel listens with every route mapped (routes are mapped before it starts).
                 using var response = await http.GetAsync("/prompt");
-                return;
+                return true;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
 
-            await Task.Delay(100);
-        }
+            return false;
+        }, timeout, TimeSpan.FromMilliseconds(100));
+        if (answering) return;
 
         throw new TimeoutException($"simulator did not answer within {timeout}:\n{Log}");
     }

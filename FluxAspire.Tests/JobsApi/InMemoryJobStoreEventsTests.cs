@@ -63,7 +63,13 @@ public class InMemoryJobStoreEventsTests
         Assert.True(await reader.MoveNextAsync());
         Assert.Equal("2", reader.Current.Id);
         var next = reader.MoveNextAsync().AsTask();
-        await Task.Delay(100);
+        // A change to another job reaches that job's reader: the store has handed out its news, and this reader still waits.
+        await store.TryAddAsync(Job("b"), default);
+        await using var other = store.ReadEventsAsync("b", "1", default).GetAsyncEnumerator();
+        var otherNext = other.MoveNextAsync().AsTask();
+        await store.TryStartAsync("b", "replica-1", default);
+        Assert.True(await otherNext.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("2", other.Current.Id);
         Assert.False(next.IsCompleted);
 
         await store.ReportProgressAsync("a", new JobProgress(1, 20, "31"), default);
@@ -146,11 +152,10 @@ public class InMemoryJobStoreEventsTests
         Assert.NotNull(await store.BindIdempotencyKeyAsync("k", "job-2", "hash-2", default));
 
         IdempotencyBinding? binding = new("job-1", "hash-1");
-        for (var i = 0; i < 100 && binding is not null; i++)
-        {
-            await Task.Delay(20);
-            binding = await store.BindIdempotencyKeyAsync("k", "job-3", "hash-3", default);
-        }
+        await Eventually.TryUntilAsync(
+            async () => (binding = await store.BindIdempotencyKeyAsync("k", "job-3", "hash-3", default)) is null,
+            TimeSpan.FromSeconds(2),
+            TimeSpan.FromMilliseconds(20));
 
         Assert.Null(binding);
     }
@@ -164,13 +169,13 @@ public class InMemoryJobStoreEventsTests
         await store.CompleteAsync("kept", Result("kept"), null, default);
         await store.CompleteAsync("sync", Result("sync"), null, default);
 
-        for (var i = 0; i < 100 && await store.GetOutputAsync("sync", 0, default) is not null; i++)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TryUntilAsync(async () => await store.GetOutputAsync("sync", 0, default) is null, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20));
 
         Assert.Null(await store.GetOutputAsync("sync", 0, default));
-        await Task.Delay(200);
+        // A job ended after that loses its bytes too: a whole retention more has passed, and "kept" still has them.
+        await store.TryAddAsync(Job("later"), default);
+        await store.CompleteAsync("later", Result("later"), null, default);
+        Assert.True(await Eventually.TryUntilAsync(async () => await store.GetOutputAsync("later", 0, default) is null, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20)));
         var kept = await store.GetOutputAsync("kept", 0, default);
         Assert.Equal(100, kept!.Content.Length);
         Assert.Null(await store.GetOutputAsync("kept", 1, default));

@@ -60,7 +60,11 @@ public class JobCancelTests(SlowJobsEnvironment env)
 
         await _jobs.CancelAsync(blocker);
         await _jobs.WaitAsync(blocker, job => (string?)job["status"] == "canceled");
-        await Task.Delay(500); // a worker that wrongly took it would have handed it to ComfyUI by now
+        // A job submitted after it runs to its end: a worker that wrongly took the canceled one would have taken it first.
+        // Its own seed, so no cached result lets it skip ComfyUI.
+        var later = (string)(await _jobs.SubmitAsync(new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 2, seed: (ulong)Random.Shared.NextInt64(1, long.MaxValue)) })).Body["id"]!;
+        await _jobs.WaitForStatusAsync(later, "succeeded");
+        Assert.NotNull(await ComfyHistoryAsync(later));
         Assert.Null(await ComfyHistoryAsync(queued));
         Assert.DoesNotContain(queued, await ComfyQueueAsync());
         Assert.Equal(0, (int)(await _jobs.GetAsync(queued)).Body["attempts"]!);
@@ -94,10 +98,7 @@ public class JobCancelTests(SlowJobsEnvironment env)
 
         // ComfyUI stops at its next step and then writes the prompt's history.
         JsonObject? history = null;
-        for (var i = 0; i < 100 && (history = await ComfyHistoryAsync(id)) is null; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TryUntilAsync(async () => (history = await ComfyHistoryAsync(id)) is not null, TimeSpan.FromSeconds(5));
 
         Assert.NotNull(history);
         Assert.Equal("error", (string?)history!["status"]!["status_str"]);

@@ -28,15 +28,11 @@ public sealed class JobsClient(HttpClient http)
     /// <summary>Polls GET /jobs/{id} until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.</summary>
     public async Task<JsonObject> WaitAsync(string id, Func<JsonObject, bool> until, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        JsonObject last;
-        do
+        JsonObject last = [];
+        if (await Eventually.TryUntilAsync(async () => until(last = (await GetAsync(id)).Body), timeout ?? TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(25)))
         {
-            last = (await GetAsync(id)).Body;
-            if (until(last)) return last;
-            await Task.Delay(25);
+            return last;
         }
-        while (DateTime.UtcNow < deadline);
 
         throw new TimeoutException($"job {id} did not reach the expected state; last: {last.ToJsonString()}");
     }

@@ -38,8 +38,8 @@ public class ApiFaultTests(SlowApiWithSimulator env) : IClassFixture<SlowApiWith
     public async Task A_WebSocket_dropped_mid_job_still_ends_in_success_through_history()
     {
         var clock = Stopwatch.StartNew();
-        var request = _http.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"input": {"prompt": "p", "steps": 15, "width": 256, "height": 256}}"""));
-        await Task.Delay(600);
+        var request = _http.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"id": "loses-its-socket", "input": {"prompt": "p", "steps": 15, "width": 256, "height": 256}}"""));
+        await WaitUntilRunningAsync("loses-its-socket");
         using var drop = await _sim.PostAsJsonAsync("/sim/faults", JsonNode.Parse("""{"drop_websockets": true}"""));
         var dropped = JsonNode.Parse(await drop.Content.ReadAsStringAsync())!;
 
@@ -93,29 +93,25 @@ public class ApiFaultTests(SlowApiWithSimulator env) : IClassFixture<SlowApiWith
                 impatient.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"id": "gives-up", "input": {"prompt": "p", "steps": 2, "width": 256, "height": 256}}""")));
         }
 
-        await Task.Delay(300);
+        // The API saw the client go: the abandoned request is a job that ended canceled while it waited for the slot.
+        var jobs = new JobsApi.JobsClient(http);
+        await jobs.WaitForStatusAsync("gives-up", "canceled", TimeSpan.FromSeconds(10));
         await _sim.DeleteAsync("/sim/faults");
         using var firstResponse = await first;
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
-        await Task.Delay(500);
+        // A request made after it runs to its end: a worker that wrongly took the abandoned one would have taken it first.
+        using var later = await http.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"id": "comes-after", "input": {"prompt": "a prompt of its own, so no cached result skips ComfyUI", "steps": 2, "width": 256, "height": 256}}"""));
+        Assert.Equal(HttpStatusCode.OK, later.StatusCode);
+        Assert.NotEqual("{}", (await _sim.GetStringAsync("/history/comes-after")).Replace(" ", ""));
 
         var queue = await _sim.GetStringAsync("/queue");
         Assert.DoesNotContain("gives-up", queue);
         Assert.Equal("{}", (await _sim.GetStringAsync("/history/gives-up")).Replace(" ", ""));
     }
 
-    private async Task WaitUntilRunningAsync(string promptId)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if ((await _sim.GetStringAsync("/queue")).Contains(promptId, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{promptId} never reached ComfyUI's queue");
-    }
+    private Task WaitUntilRunningAsync(string promptId) =>
+        Eventually.UntilAsync(
+            async () => (await _sim.GetStringAsync("/queue")).Contains(promptId, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5),
+            $"{promptId} to reach ComfyUI's queue");
 }

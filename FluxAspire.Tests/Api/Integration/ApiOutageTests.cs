@@ -44,7 +44,14 @@ public class ApiOutageTests
         var clock = Stopwatch.StartNew();
 
         var request = http.PostAsJsonAsync("/workflow/text2img", JsonNode.Parse("""{"input": {"prompt": "p", "steps": 30, "width": 256, "height": 256}}"""));
-        await Task.Delay(700);
+        using (var comfy = sim.CreateClient())
+        {
+            await Eventually.UntilAsync(
+                async () => JsonNode.Parse(await comfy.GetStringAsync("/queue"))!["queue_running"]!.AsArray().Count > 0,
+                TimeSpan.FromSeconds(10),
+                "the job to run on ComfyUI");
+        }
+
         sim.Kill();
         using var response = await request;
 

@@ -50,15 +50,13 @@ public sealed class LocalReceiver : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> requests arrived under <paramref name="pathPrefix"/>.</summary>
     public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(string pathPrefix, int count = 1, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+        var received = ReceivedAt(pathPrefix);
+        if (await Eventually.TryUntilAsync(() => (received = ReceivedAt(pathPrefix)).Count >= count, timeout ?? TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20)))
         {
-            var received = ReceivedAt(pathPrefix);
-            if (received.Count >= count) return received;
-            if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException($"{received.Count} of {count} requests arrived under {pathPrefix}");
-            await Task.Delay(20);
+            return received;
         }
+
+        throw new TimeoutException($"{received.Count} of {count} requests arrived under {pathPrefix}");
     }
 
     public static async Task<LocalReceiver> StartAsync()

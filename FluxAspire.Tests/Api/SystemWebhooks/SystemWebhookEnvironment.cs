@@ -47,19 +47,24 @@ public sealed class SystemWebhookEnvironment : IAsyncLifetime
     /// <summary>Waits for the system webhook with this event whose payload satisfies <paramref name="match"/>.</summary>
     public async Task<(ReceivedRequest Request, JsonObject Body)> WaitForEventAsync(string eventName, Func<JsonObject, bool> match)
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (DateTimeOffset.UtcNow < deadline)
+        (ReceivedRequest Request, JsonObject Body)? found = null;
+        bool Matched()
         {
             foreach (var request in Receiver.ReceivedAt(SystemPath))
             {
                 var body = JsonNode.Parse(request.BodyText)!.AsObject();
-                if ((string?)body["event"] == eventName && match(body)) return (request, body);
+                if ((string?)body["event"] == eventName && match(body))
+                {
+                    found = (request, body);
+                    return true;
+                }
             }
 
-            await Task.Delay(50);
+            return false;
         }
 
-        throw new TimeoutException($"no system webhook {eventName} matched");
+        await Eventually.UntilAsync(Matched, TimeSpan.FromSeconds(30), $"a system webhook {eventName} that matches");
+        return found!.Value;
     }
 
     public async Task DisposeAsync()

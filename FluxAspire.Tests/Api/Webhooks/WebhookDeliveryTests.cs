@@ -64,7 +64,8 @@ public class WebhookDeliveryTests(WebhookEnvironment env) : IClassFixture<Webhoo
         Assert.NotNull(body["stats"]!["total_time"]);
         Assert.NotNull(body["stats"]!["comfy_execution"]!["duration"]);
 
-        await Task.Delay(300);
+        // Once the API logs the delivery done, no retry of it can follow.
+        await WaitForLogAsync($"Webhook prompt.complete for job {id} delivered (attempt 1)");
         Assert.Single(env.Receiver.ReceivedAt("/v2/complete"));
     }
 
@@ -106,7 +107,7 @@ public class WebhookDeliveryTests(WebhookEnvironment env) : IClassFixture<Webhoo
         Assert.All(attempts, a => StandardWebhooksVerifier.Verify(WebhookEnvironment.Secret, a));
         Assert.All(attempts, a => Assert.Equal(id, a.Header("webhook-id")));
         Assert.Equal(attempts[0].BodyText, attempts[1].BodyText);
-        await Task.Delay(400);
+        await WaitForLogAsync($"for job {id} delivered (attempt 2)");
         Assert.Equal(2, env.Receiver.ReceivedAt("/v2/retry503").Count);
     }
 
@@ -213,12 +214,14 @@ public class WebhookDeliveryTests(WebhookEnvironment env) : IClassFixture<Webhoo
         Assert.Equal(HttpStatusCode.Accepted, status);
 
         await env.Receiver.WaitForAsync("/v2/redirect");
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!env.Api.Log.Contains($"for job {id} was not delivered") && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await WaitForLogAsync($"for job {id} was not delivered");
 
         var line = env.Api.Log.Split('\n').Single(l => l.Contains($"for job {id} was not delivered"));
         Assert.Contains("host '169.254.169.254' resolves to 169.254.169.254 is a cloud metadata address", line);
         Assert.Single(env.Receiver.ReceivedAt("/v2/redirect"));
         Assert.DoesNotContain(WebhookEnvironment.Secret[6..], env.Api.Log);
     }
+
+    private Task WaitForLogAsync(string text) =>
+        Eventually.UntilAsync(() => env.Api.Log.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(15), () => $"the API to log \"{text}\":\n{env.Api.Log}");
 }
