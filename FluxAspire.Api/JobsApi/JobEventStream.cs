@@ -17,6 +17,11 @@ namespace FluxAspire.Api.JobsApi;
 /// continues right after it. The snapshot's id is the position the stream continues from ("0" for the start), so a
 /// client that drops right after it resumes without a gap. Comment lines keep idle connections open.
 /// </summary>
+/// <remarks>
+/// Written by hand rather than with TypedResults.ServerSentEvents: that result writes through SseFormatter, which can
+/// set each event's id (SseItem.EventId) but has no way to write a comment line, and the keep-alive must be a comment
+/// (": keep-alive"), not an event, so EventSource clients see nothing and their Last-Event-ID is left alone.
+/// </remarks>
 public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IResult, IEndpointMetadataProvider
 {
     public const string ContentType = "text/event-stream";

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -70,7 +71,10 @@ internal static class PngWriter
         output.Write(word);
         output.Write(type);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Compute(type, data));
+        var crc = new Crc32(); // PNG's CRC is over the chunk type and data, not the length
+        crc.Append(type);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
         output.Write(word);
     }
 

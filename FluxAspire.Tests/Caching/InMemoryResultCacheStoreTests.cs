@@ -1,5 +1,6 @@
 using FluxAspire.Api.Caching;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FluxAspire.Tests.Caching;
 
@@ -7,7 +8,7 @@ public class InMemoryResultCacheStoreTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private InMemoryResultCacheStore Store(long maxMemoryBytes) => new(Options.Create(new CacheOptions { MaxMemoryBytes = maxMemoryBytes }), _clock);
 
@@ -87,14 +88,4 @@ public class InMemoryResultCacheStoreTests
         Assert.Same(second, await store.GetAsync("a", default));
         Assert.Equal((1, 40L), (store.Count, store.Bytes));
     }
-}
-
-/// <summary>A clock that moves only when told (timers are not needed by the in-process store).</summary>
-internal sealed class ManualClock : TimeProvider
-{
-    private DateTimeOffset _now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
 }

@@ -1,6 +1,6 @@
 namespace FluxAspire.Tests.Publishing;
 
-/// <summary>The test-side reader of docker-compose.yml reads the subset exactly and refuses what it does not know.</summary>
+/// <summary>The test-side reader of docker-compose.yml reads YAML into JSON nodes and refuses a broken or half-written file.</summary>
 public sealed class ComposeYamlTests
 {
     [Fact]
@@ -18,6 +18,7 @@ public sealed class ComposeYamlTests
                 env:
                   X: "say \"hi\"\n\u0041"
                 empty: {}
+                flow: {b: c}
             """.ReplaceLineEndings("\n"));
 
         var a = yaml["services"]!["a"]!;
@@ -26,13 +27,16 @@ public sealed class ComposeYamlTests
         Assert.Equal("gpu", (string?)a["devices"]![0]!["capabilities"]![0]);
         Assert.Equal("say \"hi\"\nA", (string?)a["env"]!["X"]);
         Assert.Empty(a["empty"]!.AsObject());
+        Assert.Equal("c", (string?)a["flow"]!["b"]);
     }
 
     [Theory]
-    [InlineData("a: {b: c}")]
     [InlineData("a: b: c")]
     [InlineData("a: \"open")]
+    [InlineData("a: [b")]
     [InlineData("a:\nb: c")]
+    [InlineData("a: 1\na: 2")]
+    [InlineData("a: 1\n---\nb: 2")]
     public void Refuses_what_the_writer_never_writes(string yaml)
     {
         Assert.Throws<FormatException>(() => ComposeYaml.Parse(yaml));

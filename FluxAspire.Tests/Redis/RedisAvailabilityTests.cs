@@ -1,12 +1,13 @@
 using FluxAspire.Api.Redis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FluxAspire.Tests.Redis;
 
 /// <summary>The verdict on Redis and its reasons (pure logic; the monitor that feeds it is covered by ApiRedisOutageTests).</summary>
 public sealed class RedisAvailabilityTests
 {
-    private readonly ManualClock _clock = new(new DateTimeOffset(2025, 1, 2, 12, 1, 2, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 2, 12, 1, 2, TimeSpan.Zero));
     private readonly RecordingLogger _log = new();
 
     [Fact]
@@ -130,17 +131,6 @@ public sealed class RedisAvailabilityTests
     }
 
     private RedisAvailability Create(string? endpoint) => new(endpoint, _clock, _log);
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public DateTimeOffset Start { get; } = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 
     private sealed class RecordingLogger : ILogger<RedisAvailability>
     {

@@ -1,5 +1,6 @@
 using FluxAspire.Api.Supervisor;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FluxAspire.Tests.Supervisor;
 
@@ -55,7 +56,7 @@ public sealed class SupervisorUnitTests
     [Fact]
     public void Ready_reasons_follow_the_child_and_are_absent_when_nothing_is_supervised()
     {
-        var time = new ManualClock();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var state = new ComfyProcessState(Options.Create(new ComfyLaunchOptions { Command = "python" }), time);
 
         Assert.Equal("ComfyUI process has not started yet", state.NotReadyReason);
@@ -64,7 +65,7 @@ public sealed class SupervisorUnitTests
         state.Up();
         Assert.Null(state.NotReadyReason);
         state.Down("exited with code 0", restarts: 0, time.GetUtcNow() + TimeSpan.FromSeconds(2));
-        time.Now += TimeSpan.FromSeconds(0.5);
+        time.Advance(TimeSpan.FromSeconds(0.5));
         Assert.Equal("ComfyUI process is down (exited with code 0; restart 1 in 1.5 s)", state.NotReadyReason);
         Assert.Null(state.ProcessId);
         state.Starting(102, restarts: 1);
@@ -74,12 +75,5 @@ public sealed class SupervisorUnitTests
         Assert.Equal("ComfyUI process is stopping", state.NotReadyReason);
 
         Assert.Null(new ComfyProcessState(Options.Create(new ComfyLaunchOptions()), time).NotReadyReason);
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -1,4 +1,5 @@
 using FluxAspire.Api.Webhooks;
+using StandardWebhooks;
 
 namespace FluxAspire.Tests.Api.Webhooks;
 
@@ -11,6 +12,16 @@ public class WebhookSignatureTests
         var key = WebhookSecret.Parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").Key!;
         var signature = WebhookSignature.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, """{"test": 2432232314}""", key);
         Assert.Equal("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", signature);
+    }
+
+    [Fact]
+    public void Signs_as_the_StandardWebhooks_package_does_for_a_non_ascii_body()
+    {
+        const string secret = "whsec_Zmx1eGFzcGlyZS10ZXN0LWtleQ==";
+        const string body = """{"prompt": "caf\u00e9", "text": "café ☕ 画像"}""";
+        var ours = WebhookSignature.Sign("msg_2K1x", 1767225600, body, WebhookSecret.Parse(secret).Key!);
+        var package = new StandardWebhook(secret).Sign("msg_2K1x", DateTimeOffset.FromUnixTimeSeconds(1767225600), body);
+        Assert.Equal(package, ours);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace FluxAspire.Tests.ComfySim.Images;
@@ -16,7 +17,7 @@ internal static class PngChunks
             var type = Encoding.ASCII.GetString(png, offset + 4, 4);
             var data = png[(offset + 8)..(offset + 8 + length)];
             var crc = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset + 8 + length));
-            Assert.Equal(ReferenceCrc(png.AsSpan(offset + 4, 4 + length)), crc);
+            Assert.Equal(Crc32.HashToUInt32(png.AsSpan(offset + 4, 4 + length)), crc);
             chunks.Add((type, data));
             offset += 12 + length;
         }
@@ -28,21 +29,5 @@ internal static class PngChunks
     {
         var nul = Array.IndexOf(data, (byte)0);
         return (Encoding.Latin1.GetString(data, 0, nul), Encoding.Latin1.GetString(data, nul + 1, data.Length - nul - 1));
-    }
-
-    /// <summary>Bit-by-bit CRC-32, independent of the table version under test.</summary>
-    private static uint ReferenceCrc(ReadOnlySpan<byte> bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }
