@@ -1,7 +1,4 @@
-using FluxAspire.Api.Resilience;
 using FluxAspire.Api.Uploads;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Polly;
 
 namespace FluxAspire.Api.Webhooks;
 
@@ -14,9 +11,6 @@ public static class WebhooksServiceCollectionExtensions
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         // Parsed once at startup: a secret that is not base64 stops the app instead of failing every signature.
         builder.Services.AddSingleton(sp => WebhookSecret.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddResiliencePipeline<string, HttpResponseMessage>(ResiliencePipelines.Webhooks,
-            (pipeline, context) => WebhookRetry.Configure(pipeline, context.ServiceProvider));
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddSingleton<HttpUploader>();
