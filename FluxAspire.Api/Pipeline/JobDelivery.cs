@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
-using FluxAspire.Api.Outputs;
-using FluxAspire.Api.Uploads;
+using FluxAspire.Api.Delivery.Uploads;
+using FluxAspire.Api.Pipeline;
+using FluxAspire.Api.Pipeline.Outputs;
 
 namespace FluxAspire.Api.Pipeline;
 
 /// <summary>
 /// Where and how a job's result goes, parsed and validated once by <see cref="SubmissionParser"/> from the envelope's
-/// raw fields (<see cref="Delivery.DeliveryOptions"/>). It travels with the job (also through Redis), so whichever
+/// raw fields (<see cref="DeliveryOptions"/>). It travels with the job (also through Redis), so whichever
 /// replica ends the job reads these typed values and never parses the request again.
 /// </summary>
 public sealed record JobDelivery

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Errors;
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Uploads;
-using FluxAspire.Api.Webhooks;
+using FluxAspire.Api.Delivery.Uploads;
+using FluxAspire.Api.Delivery.Webhooks;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Pipeline;

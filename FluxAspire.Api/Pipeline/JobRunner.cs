@@ -1,9 +1,9 @@
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Comfy;
-using FluxAspire.Api.Downloads;
-using FluxAspire.Api.Errors;
-using FluxAspire.Api.Inputs;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Comfy;
+using FluxAspire.Api.Pipeline.Downloads;
+using FluxAspire.Api.Pipeline.Inputs;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

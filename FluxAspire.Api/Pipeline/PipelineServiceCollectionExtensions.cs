@@ -1,4 +1,4 @@
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Api.Pipeline;
 

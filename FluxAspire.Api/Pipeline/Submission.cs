@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Credentials;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Delivery.Credentials;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Api.Pipeline;
 

@@ -1,16 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Comfy;
-using FluxAspire.Api.Credentials;
-using FluxAspire.Api.Delivery;
-using FluxAspire.Api.Errors;
-using FluxAspire.Api.Outbound;
-using FluxAspire.Api.Outputs;
-using FluxAspire.Api.Prompts;
-using FluxAspire.Api.Uploads;
-using FluxAspire.Api.Webhooks;
-using FluxAspire.Api.Workflows;
+using FluxAspire.Api.Delivery.Credentials;
+using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Uploads;
+using FluxAspire.Api.Delivery.Webhooks;
+using FluxAspire.Api.Pipeline;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Comfy;
+using FluxAspire.Api.Pipeline.Outputs;
+using FluxAspire.Api.Pipeline.Problems;
+using FluxAspire.Api.Pipeline.Prompts;
+using FluxAspire.Api.Pipeline.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Pipeline;
@@ -149,7 +149,7 @@ public sealed class SubmissionParser(
             }
             catch (JsonException ex)
             {
-                var (field, message) = BadRequestExceptionHandler.Describe(ex);
+                var (field, message) = ApiProblems.DescribeJsonError(ex);
                 errors[field] = [message];
                 return new ParsedSubmission(null, errors, null);
             }

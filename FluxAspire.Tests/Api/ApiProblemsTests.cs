@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Errors;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Problems;
 
 namespace FluxAspire.Tests.Api;
 
@@ -95,6 +95,6 @@ public class ApiProblemsTests
     {
         var exception = Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<TypedEnvelope>(json, JsonSerializerOptions.Web));
 
-        Assert.Equal((field, message), BadRequestExceptionHandler.Describe(exception));
+        Assert.Equal((field, message), ApiProblems.DescribeJsonError(exception));
     }
 }

@@ -1,4 +1,4 @@
-using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Pipeline.Comfy;
 
 namespace FluxAspire.Tests.Api;
 

@@ -1,4 +1,4 @@
-using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Pipeline.Comfy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +13,7 @@ public class ComfyHttpClientTests
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults();
-        builder.AddComfyClient();
+        builder.AddComfy();
         return builder.Build().Services;
     }
 

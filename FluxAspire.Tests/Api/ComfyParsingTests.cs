@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Pipeline.Comfy;
 
 namespace FluxAspire.Tests.Api;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Comfy;
+using FluxAspire.Api.Pipeline.Comfy;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Pipeline.Prompts;
 
 namespace FluxAspire.Tests.Api;
 

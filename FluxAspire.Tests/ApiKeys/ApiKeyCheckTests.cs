@@ -1,4 +1,4 @@
-using FluxAspire.Api.ApiKeys;
+using FluxAspire.Api.Operations.ApiKeys;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 

@@ -20,7 +20,7 @@ public sealed class KeyedApiFixture : IAsyncLifetime
         {
             ["Api__Key"] = Key,
             ["Warmup__Enabled"] = "false",
-            ["Logging__LogLevel__FluxAspire.Api.ApiKeys"] = "Debug", // so a leak into the refusal log line would show
+            ["Logging__LogLevel__FluxAspire.Api.Operations.ApiKeys"] = "Debug", // so a leak into the refusal log line would show
         });
     }
 

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Inputs;
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Outputs;
+using FluxAspire.Api.Delivery.Uploads;
 using FluxAspire.Api.Pipeline;
-using FluxAspire.Api.Prompts;
-using FluxAspire.Api.Uploads;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Inputs;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Outputs;
+using FluxAspire.Api.Pipeline.Prompts;
 using FluxAspire.Tests.Api.Integration;
 using FluxAspire.Tests.Api.Workflows;
 

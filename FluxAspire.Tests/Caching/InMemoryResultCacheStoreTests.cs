@@ -1,4 +1,4 @@
-using FluxAspire.Api.Caching;
+using FluxAspire.Api.Pipeline.Caching;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

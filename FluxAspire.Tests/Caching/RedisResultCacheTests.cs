@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Prompts;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Prompts;
 using FluxAspire.Tests.Api.Integration;
 
 namespace FluxAspire.Tests.Caching;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using FluxAspire.Api.Caching;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.JobsApi;
+using FluxAspire.Api.Endpoints.Jobs;
 
 namespace FluxAspire.Tests.JobsApi;
 

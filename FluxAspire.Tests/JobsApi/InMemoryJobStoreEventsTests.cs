@@ -1,4 +1,4 @@
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Tests.JobsApi;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.JobsApi;
+using FluxAspire.Api.Endpoints.Jobs;
+using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Tests.JobsApi;
 

@@ -1,4 +1,4 @@
-using FluxAspire.Api.JobsApi;
+using FluxAspire.Api.Endpoints.Jobs;
 
 namespace FluxAspire.Tests.JobsApi;
 

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using FluxAspire.Api.Operations.Redis;
 
 namespace FluxAspire.Tests.Publishing;
 

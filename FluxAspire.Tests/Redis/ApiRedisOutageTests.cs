@@ -46,7 +46,7 @@ public sealed partial class ApiRedisOutageTests
         Assert.False(api.HasExited);
 
         Assert.Contains("Redis available again at " + redis.ConnectionString, api.Log);
-        Assert.Matches(@"warn: FluxAspire\.Api\.Redis\.RedisAvailability\[\d+\]\s+Redis unreachable at 127\.0\.0\.1:" + redis.Port, api.Log);
+        Assert.Matches(@"warn: FluxAspire\.Api\.Operations\.Redis\.RedisAvailability\[\d+\]\s+Redis unreachable at 127\.0\.0\.1:" + redis.Port, api.Log);
         Assert.DoesNotContain("No Redis configured", api.Log);
     }
 
@@ -87,7 +87,7 @@ public sealed partial class ApiRedisOutageTests
         const string warning =
             "No Redis configured (ConnectionStrings:cache): jobs and the result cache live in this process only; run a single replica.";
         Assert.Single(Regex.Matches(api.Log, Regex.Escape(warning)));
-        Assert.Matches(@"warn: FluxAspire\.Api\.Redis\.RedisAvailabilityMonitor\[\d+\]\s+" + Regex.Escape(warning), api.Log);
+        Assert.Matches(@"warn: FluxAspire\.Api\.Operations\.Redis\.RedisAvailabilityMonitor\[\d+\]\s+" + Regex.Escape(warning), api.Log);
     }
 
     /// <summary>Polls /ready (always 200 here: Redis trouble never makes it 503) until its degraded list matches.</summary>

@@ -1,4 +1,4 @@
-using FluxAspire.Api.Redis;
+using FluxAspire.Api.Operations.Redis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

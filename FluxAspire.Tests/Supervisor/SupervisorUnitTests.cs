@@ -1,4 +1,4 @@
-using FluxAspire.Api.Supervisor;
+using FluxAspire.Api.Operations.Supervisor;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using FluxAspire.Api.Backpressure;
+using FluxAspire.Api.Operations.Backpressure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

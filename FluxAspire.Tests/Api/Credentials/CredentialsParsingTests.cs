@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Credentials;
-using FluxAspire.Api.Downloads;
+using FluxAspire.Api.Delivery.Credentials;
+using FluxAspire.Api.Pipeline.Downloads;
 
 namespace FluxAspire.Tests.Api.Credentials;
 

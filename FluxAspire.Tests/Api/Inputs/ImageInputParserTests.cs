@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Cleanup;
-using FluxAspire.Api.Errors;
-using FluxAspire.Api.Inputs;
-using FluxAspire.Api.Jobs;
+using FluxAspire.Api.Pipeline.Cleanup;
+using FluxAspire.Api.Pipeline.Inputs;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Problems;
 
 namespace FluxAspire.Tests.Api.Inputs;
 

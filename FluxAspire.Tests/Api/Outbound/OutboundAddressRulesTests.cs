@@ -1,4 +1,4 @@
-using FluxAspire.Api.Outbound;
+using FluxAspire.Api.Delivery.Outbound;
 
 namespace FluxAspire.Tests.Api.Outbound;
 

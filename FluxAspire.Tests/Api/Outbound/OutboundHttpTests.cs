@@ -1,4 +1,4 @@
-using FluxAspire.Api.Outbound;
+using FluxAspire.Api.Delivery.Outbound;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +16,7 @@ public sealed class OutboundHttpTests : IAsyncLifetime
         _receiver = await LocalReceiver.StartAsync();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["OutboundUrls:Allow:0"] = _receiver.HostPort });
-        builder.AddOutboundHttp();
+        builder.AddOutbound();
         _host = builder.Build();
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Outputs;
+using FluxAspire.Api.Pipeline.Outputs;
 
 namespace FluxAspire.Tests.Api.Outputs;
 

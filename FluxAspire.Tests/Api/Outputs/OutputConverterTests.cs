@@ -1,5 +1,5 @@
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Outputs;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Outputs;
 using Microsoft.Extensions.Logging.Abstractions;
 using SkiaSharp;
 

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Cluster;
-using FluxAspire.Api.Jobs;
-using FluxAspire.Api.Outputs;
+using FluxAspire.Api.Delivery.Uploads;
 using FluxAspire.Api.Pipeline;
-using FluxAspire.Api.Uploads;
+using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Outputs;
 using StackExchange.Redis;
 
 namespace FluxAspire.Tests.Api.Pipeline;

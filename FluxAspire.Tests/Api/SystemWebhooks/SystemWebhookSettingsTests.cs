@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.SystemWebhooks;
+using FluxAspire.Api.Delivery.SystemWebhooks;
 using Microsoft.Extensions.Configuration;
 
 namespace FluxAspire.Tests.Api.SystemWebhooks;

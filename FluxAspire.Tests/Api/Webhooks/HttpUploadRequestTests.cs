@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Uploads;
+using FluxAspire.Api.Delivery.Uploads;
 
 namespace FluxAspire.Tests.Api.Webhooks;
 

@@ -1,4 +1,4 @@
-using FluxAspire.Api.Webhooks;
+using FluxAspire.Api.Delivery.Webhooks;
 using StandardWebhooks;
 
 namespace FluxAspire.Tests.Api.Webhooks;

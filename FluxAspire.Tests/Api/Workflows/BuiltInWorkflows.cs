@@ -1,4 +1,4 @@
-using FluxAspire.Api.Workflows;
+using FluxAspire.Api.Pipeline.Workflows;
 
 namespace FluxAspire.Tests.Api.Workflows;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Workflows;
+using FluxAspire.Api.Pipeline.Workflows;
 
 namespace FluxAspire.Tests.Api.Workflows;
 
@@ -85,7 +85,7 @@ public class Text2ImgDefinitionTests
         Assert.Equal("job_ComfyUI", (string?)graph["9"]!["inputs"]!["filename_prefix"]);
     }
 
-    private static JsonObject PromptGraphWithPrefix(JsonObject graph, string id) => FluxAspire.Api.Prompts.PromptGraph.WithIdPrefix(graph, id);
+    private static JsonObject PromptGraphWithPrefix(JsonObject graph, string id) => FluxAspire.Api.Pipeline.Prompts.PromptGraph.WithIdPrefix(graph, id);
 
     [Fact]
     public void Extremes_of_every_range_are_valid() =>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using FluxAspire.Api.Workflows;
+using FluxAspire.Api.Pipeline.Workflows;
 
 namespace FluxAspire.Tests.Api.Workflows;
 

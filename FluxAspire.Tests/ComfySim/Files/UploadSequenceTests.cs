@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using FluxAspire.ComfySim;
 using FluxAspire.ComfySim.Files;
 using FluxAspire.ComfySim.Images;
-using SkiaSharp;
 using FluxAspire.Tests.ComfySim.Images;
+using SkiaSharp;
 
 namespace FluxAspire.Tests.ComfySim.Files;
 

@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FluxAspire.Api.Delivery.Credentials;
+
+/// <summary>
+/// How to authenticate one URL download: bearer, basic, a custom header or a query parameter (the recipe's auth
+/// variants). ToString never shows the secret, so a credential that reaches a log or an error says nothing.
+/// </summary>
+public abstract record UrlAuth
+{
+    /// <summary>Marks a custom secret header, so the redirect handler drops it on a cross-host hop like Authorization.</summary>
+    public static readonly HttpRequestOptionsKey<string> SecretHeaderKey = new("FluxAspire.SecretHeader");
+
+    /// <summary>The URL to request: the same one, or with the query secret added.</summary>
+    public virtual Uri Address(Uri url) => url;
+
+    /// <summary>Adds the secret to a request for <see cref="Address"/>.</summary>
+    public abstract void Apply(HttpRequestMessage request);
+
+    public sealed override string ToString() => $"{GetType().Name} (secret hidden)";
+
+    public sealed record Bearer(string Token) : UrlAuth
+    {
+        public override void Apply(HttpRequestMessage request) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public sealed record Basic(string Username, string Password) : UrlAuth
+    {
+        public override void Apply(HttpRequestMessage request) => request.Headers.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
+    }
+
+    public sealed record Header(string Name, string Value) : UrlAuth
+    {
+        public override void Apply(HttpRequestMessage request)
+        {
+            request.Headers.TryAddWithoutValidation(Name, Value);
+            request.Options.Set(SecretHeaderKey, Name);
+        }
+    }
+
+    public sealed record Query(string Name, string Value) : UrlAuth
+    {
+        public override Uri Address(Uri url)
+        {
+            var pair = $"{Uri.EscapeDataString(Name)}={Uri.EscapeDataString(Value)}";
+            var builder = new UriBuilder(url) { Query = string.IsNullOrEmpty(url.Query) ? pair : url.Query.TrimStart('?') + "&" + pair };
+            return builder.Uri;
+        }
+
+        public override void Apply(HttpRequestMessage request)
+        {
+        }
+    }
+
+    /// <summary>Reads an auth object; each problem goes into <paramref name="errors"/> under <paramref name="field"/>.</summary>
+    public static UrlAuth? Parse(JsonNode? node, string field, IDictionary<string, string[]> errors)
+    {
+        if (node is not JsonObject auth)
+        {
+            errors[field] = ["must be an object with a type (bearer, basic, header or query)"];
+            return null;
+        }
+
+        string? Text(string key)
+        {
+            if (auth[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: > 0 } s)
+            {
+                return s;
+            }
+
+            errors[$"{field}.{key}"] = ["is required and must be a non-empty string"];
+            return null;
+        }
+
+        var type = auth["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
+        switch (type)
+        {
+            case "bearer":
+                return Text("token") is { } token ? new Bearer(token) : null;
+            case "basic":
+                var user = Text("username");
+                var password = Text("password");
+                return user is not null && password is not null ? new Basic(user, password) : null;
+            case "header":
+                var name = Text("header_name");
+                var value = Text("header_value");
+                if (name is null || value is null) return null;
+                if (!IsToken(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    errors[$"{field}.header_name"] = ["must be a valid HTTP header name (not Host)"];
+                    return null;
+                }
+                if (value.Any(c => c is '\r' or '\n' or '\0'))
+                {
+                    errors[$"{field}.header_value"] = ["must not contain line breaks"];
+                    return null;
+                }
+                return new Header(name, value);
+            case "query":
+                var param = Text("query_param");
+                var queryValue = Text("query_value");
+                return param is not null && queryValue is not null ? new Query(param, queryValue) : null;
+            case "s3":
+                errors[$"{field}.type"] = ["s3 is not supported by this server"];
+                return null;
+            default:
+                errors[$"{field}.type"] = ["must be one of bearer, basic, header, query"];
+                return null;
+        }
+    }
+
+    private static bool IsToken(string name) =>
+        name.All(c => c is > ' ' and < (char)127 && "()<>@,;:\\\"/[]?={}".IndexOf(c) < 0);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Routing;
+
+namespace FluxAspire.Api.Endpoints.Errors;
+
+public static class ErrorsServiceCollectionExtensions
+{
+    /// <summary>Problem details for every error, including unreadable request bodies (400, not 500).</summary>
+    public static IHostApplicationBuilder AddApiErrors(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // Numbers must be JSON numbers ("width": "512" is a 400), as the recipe's zod schema has it.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        return builder;
+    }
+}

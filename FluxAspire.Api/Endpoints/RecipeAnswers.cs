@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using FluxAspire.Api.Delivery.Webhooks;
+using FluxAspire.Api.Pipeline;
+using FluxAspire.Api.Pipeline.Caching;
+using FluxAspire.Api.Pipeline.Problems;
+using FluxAspire.Api.Pipeline.Prompts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FluxAspire.Api.Endpoints;
+
+/// <summary>
+/// The recipe's answer to POST /prompt and POST /workflow/*, once for both: a parsed submission either runs and answers
+/// 200 with the outputs, or (with a webhook or async upload) is queued and answers 202 at once.
+/// </summary>
+internal static class RecipeAnswers
+{
+    public static async Task<Results<Ok<TResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> AnswerAsync<TResponse>(
+        ParsedSubmission parsed, CacheDirective cache, JobRunner runner, Func<PromptResponse, Submission, TResponse> shape,
+        CancellationToken cancellationToken)
+    {
+        if (parsed.Errors.Count > 0)
+        {
+            return ApiProblems.Validation(parsed.Errors);
+        }
+
+        if (parsed.Submission is not { } submission)
+        {
+            return ApiProblems.ComfyUnavailable(parsed.Unavailable!);
+        }
+
+        if (submission.Delivery.AnswersAtOnce)
+        {
+            var submitted = await runner.SubmitAsync(submission, cancellationToken);
+            return submitted.Problem is { } refused ? refused
+                : TypedResults.Accepted((string?)null, WebhookBodies.Accepted(submission.Echo, submission.Id, submission.Graph));
+        }
+
+        var outcome = await runner.RunAsync(submission, cancellationToken);
+        cache.Hit = outcome.FromCache;
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var response = PromptResponse.From(outcome.Result!);
+        return TypedResults.Ok(shape(outcome.UploadedUrls is { } urls ? response with { Images = urls } : response, submission));
+    }
+}

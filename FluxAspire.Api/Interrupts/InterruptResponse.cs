@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace FluxAspire.Api.Interrupts;
-
-/// <summary>The recipe's answer: {id, interrupted: "success" | "failed"}.</summary>
-public sealed record InterruptResponse([property: JsonPropertyName("id")] string Id, [property: JsonPropertyName("interrupted")] string Interrupted);

@@ -1,5 +1,0 @@
-namespace FluxAspire.Api.Jobs;
-
-/// <summary>A job taken from a queue. A shared queue keeps it leased to this replica until it is acknowledged or
-/// released; <see cref="Receipt"/> is that queue's handle (a Redis stream entry id), null in memory.</summary>
-public sealed record JobTicket(string JobId, string? Receipt = null);

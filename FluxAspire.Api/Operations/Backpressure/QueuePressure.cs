@@ -1,0 +1,58 @@
+using FluxAspire.Api.Pipeline.Comfy;
+using FluxAspire.Api.Pipeline.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Operations.Backpressure;
+
+/// <summary>
+/// Measures how many jobs wait on this instance and whether that reaches MAX_QUEUE_DEPTH. Waiting jobs are the ones
+/// in our own queue (accepted, not yet handed to ComfyUI) plus ComfyUI's queue_remaining (its running and pending
+/// prompts, read live from GET /prompt as the recipe's WebSocket status does). The check is not atomic with the
+/// submission, so a burst of simultaneous requests can pass it together: the limit is soft by that burst.
+/// </summary>
+public sealed class QueuePressure(IJobQueue queue, ComfyClient client, ExecutionTimes executionTimes, IOptions<BackpressureOptions> options)
+{
+    /// <summary>Depth now against the limit; <see cref="Reading.AtLimit"/> is false when there is no limit.</summary>
+    public readonly record struct Reading(int Depth, int Limit, TimeSpan RetryAfter)
+    {
+        public bool AtLimit => Limit > 0 && Depth >= Limit;
+
+        public string Reason => $"queue is full: {Depth} jobs waiting, MAX_QUEUE_DEPTH is {Limit}";
+    }
+
+    public async Task<Reading> MeasureAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.MaxQueueDepth == 0)
+        {
+            return new Reading(0, 0, TimeSpan.Zero);
+        }
+
+        long inComfy = 0;
+        using (var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            probe.CancelAfter(TimeSpan.FromSeconds(1));
+            try
+            {
+                inComfy = await client.GetQueueRemainingAsync(probe.Token);
+            }
+            catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException ||
+                                       ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // ComfyUI down is /ready's other reason; count what we know.
+            }
+        }
+
+        var depth = (int)Math.Min(int.MaxValue, queue.Count + inComfy);
+        return new Reading(depth, settings.MaxQueueDepth, EstimateRetryAfter(executionTimes.Average, depth, settings));
+    }
+
+    /// <summary>A slot frees once (depth - limit + 1) prompts have finished; ComfyUI runs one at a time.</summary>
+    internal static TimeSpan EstimateRetryAfter(TimeSpan? perPromptLately, int depth, BackpressureOptions settings)
+    {
+        var perPrompt = perPromptLately ?? settings.AssumedExecutionTime;
+        var ahead = Math.Max(1, depth - settings.MaxQueueDepth + 1);
+        var seconds = Math.Ceiling(perPrompt.TotalSeconds * ahead);
+        return TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 600));
+    }
+}

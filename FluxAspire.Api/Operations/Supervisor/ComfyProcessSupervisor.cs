@@ -1,0 +1,194 @@
+using System.ComponentModel;
+using FluxAspire.Api.Pipeline.Comfy;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Operations.Supervisor;
+
+/// <summary>
+/// Runs ComfyUI as a child process (ComfyUI:Launch) and keeps it running: it is restarted after ANY exit, exit code 0
+/// included, with exponential backoff; a child that does not answer GET /system_stats within the start timeout is
+/// killed and restarted; when the API stops, the child is stopped with it. /ready reports its state through
+/// <see cref="ComfyProcessState"/>.
+/// </summary>
+internal sealed partial class ComfyProcessSupervisor(
+    ChildProcessLauncher launcher,
+    ComfyProcessState state,
+    ComfyClient client,
+    IOptions<ComfyLaunchOptions> options,
+    IOptions<ComfyOptions> comfyOptions,
+    TimeProvider time,
+    ILoggerFactory loggerFactory,
+    ILogger<ComfyProcessSupervisor> logger) : BackgroundService
+{
+    /// <summary>The log category of the child's own output.</summary>
+    public const string OutputCategory = "ComfyUI.Process";
+
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly record struct RunOutcome(string Description, TimeSpan AnsweredFor);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            return;
+        }
+
+        var output = loggerFactory.CreateLogger(OutputCategory);
+        var backoff = new RestartBackoff(settings.RestartMinDelay, settings.RestartMaxDelay);
+        if (launcher.Contained)
+        {
+            LogContained(comfyOptions.Value.BaseUri);
+        }
+        else
+        {
+            LogNotContained(comfyOptions.Value.BaseUri);
+        }
+
+        for (var restarts = 0; !stoppingToken.IsCancellationRequested; restarts++)
+        {
+            var outcome = await RunOnceAsync(settings, restarts, output, stoppingToken);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (outcome.AnsweredFor >= settings.StableAfter)
+            {
+                backoff.Reset();
+            }
+
+            var delay = backoff.Next();
+            state.Down(outcome.Description, restarts, time.GetUtcNow() + delay);
+            LogRestarting(outcome.Description, restarts + 1, delay.TotalSeconds);
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task<RunOutcome> RunOnceAsync(ComfyLaunchOptions settings, int restarts, ILogger output, CancellationToken stoppingToken)
+    {
+        SupervisedProcess child;
+        try
+        {
+            child = await SupervisedProcess.StartAsync(launcher, settings, output);
+        }
+        catch (Win32Exception ex)
+        {
+            LogStartFailed(settings.Command!, ex.Message);
+            return new RunOutcome($"could not start {settings.Command}: {ex.Message}", TimeSpan.Zero);
+        }
+
+        using (child)
+        {
+            state.Starting(child.Id, restarts);
+            LogStarted(child.Id, settings.Command!, string.Join(' ', settings.Arguments), restarts);
+            try
+            {
+                var startedAt = time.GetTimestamp();
+                if (!await WaitUntilAnsweringAsync(child, settings.StartTimeout, stoppingToken))
+                {
+                    if (!child.Exited.IsCompleted)
+                    {
+                        LogHung(child.Id, settings.StartTimeout.TotalSeconds);
+                        await child.StopAsync(settings.StopTimeout);
+                        return new RunOutcome($"did not answer /system_stats within {settings.StartTimeout.TotalSeconds:0.#} s", TimeSpan.Zero);
+                    }
+
+                    LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
+                    return new RunOutcome($"exited with code {child.ExitCode} before answering", TimeSpan.Zero);
+                }
+
+                var answeringSince = time.GetTimestamp();
+                state.Up();
+                LogAnswering(child.Id, time.GetElapsedTime(startedAt).TotalSeconds);
+                await child.Exited.WaitAsync(stoppingToken);
+                LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
+                return new RunOutcome($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                state.Stopping();
+                LogStopping(child.Id, settings.StopTimeout.TotalSeconds);
+                await child.StopAsync(settings.StopTimeout);
+                LogStopped(child.Id, child.ExitCodeIfExited);
+                return new RunOutcome("stopped", TimeSpan.Zero);
+            }
+            finally
+            {
+                child.KillLeftovers();
+            }
+        }
+    }
+
+    /// <summary>True once GET /system_stats answers; false when the child exits first or the start timeout passes.</summary>
+    private async Task<bool> WaitUntilAnsweringAsync(SupervisedProcess child, TimeSpan startTimeout, CancellationToken stoppingToken)
+    {
+        var startedAt = time.GetTimestamp();
+        while (!child.Exited.IsCompleted)
+        {
+            var left = startTimeout - time.GetElapsedTime(startedAt);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            using (var probe = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                probe.CancelAfter(left < ProbeTimeout ? left : ProbeTimeout);
+                try
+                {
+                    await client.GetSystemStatsAsync(probe.Token);
+                    return true;
+                }
+                catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException
+                    || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                {
+                }
+            }
+
+            await Task.WhenAny(child.Exited, Task.Delay(ProbeInterval, time, stoppingToken));
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Supervising ComfyUI as a child process that should answer at {Address}; it dies with the API (setsid + setpriv --pdeathsig KILL)")]
+    private partial void LogContained(Uri? address);
+
+    [LoggerMessage(LogLevel.Warning, "Supervising ComfyUI as a child process that should answer at {Address}; setsid/setpriv (util-linux) not found, so a SIGKILLed API would leave it running")]
+    private partial void LogNotContained(Uri? address);
+
+    [LoggerMessage(LogLevel.Information, "Started ComfyUI as pid {ProcessId}: {Command} {Arguments} (restart {Restarts})")]
+    private partial void LogStarted(int processId, string command, string arguments, int restarts);
+
+    [LoggerMessage(LogLevel.Error, "Could not start ComfyUI ({Command}): {Reason}")]
+    private partial void LogStartFailed(string command, string reason);
+
+    [LoggerMessage(LogLevel.Information, "ComfyUI (pid {ProcessId}) answers /system_stats after {Seconds:0.0} s")]
+    private partial void LogAnswering(int processId, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI (pid {ProcessId}) did not answer /system_stats within {Seconds:0.#} s; stopping it")]
+    private partial void LogHung(int processId, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI (pid {ProcessId}) exited with code {ExitCode} after {Seconds:0.0} s")]
+    private partial void LogExited(int processId, int exitCode, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI process is down ({Reason}); restart {Restart} in {Seconds:0.0##} s")]
+    private partial void LogRestarting(string reason, int restart, double seconds);
+
+    [LoggerMessage(LogLevel.Information, "Stopping ComfyUI (pid {ProcessId}): SIGTERM, SIGKILL after {Seconds:0.#} s")]
+    private partial void LogStopping(int processId, double seconds);
+
+    [LoggerMessage(LogLevel.Information, "ComfyUI (pid {ProcessId}) stopped with code {ExitCode}")]
+    private partial void LogStopped(int processId, int? exitCode);
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FluxAspire.Api.Pipeline.Caching;
+
+/// <summary>Cache outcomes as a metric and as a tag on the request's span. ServiceDefaults exports the meter named after
+/// the application ("FluxAspire.Api").</summary>
+internal static class CacheTelemetry
+{
+    private static readonly Meter Meter = new("FluxAspire.Api");
+
+    private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("fluxaspire.cache.requests", "{request}",
+        "Synchronous requests by cache outcome: hit, miss, bypass (Cache-Control), uncacheable (no explicit seed, no-store, cache off).");
+
+    public static void Record(CacheOutcome outcome)
+    {
+        var name = outcome.ToString().ToLowerInvariant();
+        Lookups.Add(1, new KeyValuePair<string, object?>("outcome", name));
+        Activity.Current?.SetTag("fluxaspire.cache", name);
+    }
+}
+
+/// <summary>What the cache did for one request.</summary>
+public enum CacheOutcome
+{
+    Hit,
+    Miss,
+    Bypass,
+    Uncacheable,
+}

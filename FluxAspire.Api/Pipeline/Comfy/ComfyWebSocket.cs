@@ -1,0 +1,143 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Pipeline.Comfy;
+
+/// <summary>
+/// The API's one WebSocket to ComfyUI. Reads messages and hands them to <see cref="ComfyPromptEvents"/>; reconnects
+/// with exponential backoff. Each connection uses a new clientId: ComfyUI forgets a sid when an old socket with that
+/// sid closes, so reusing one could silently mute the new socket (protocol §7.1).
+/// </summary>
+public sealed partial class ComfyWebSocket(IOptions<ComfyOptions> options, ComfyPromptEvents events, TimeProvider time, ILogger<ComfyWebSocket> logger)
+    : BackgroundService
+{
+    private volatile bool _connected;
+    private long _lastMessageTicks;
+
+    /// <summary>The clientId to send with POST /prompt: the current connection's, or the next one's while reconnecting.</summary>
+    public string ClientId { get; private set; } = NewClientId();
+
+    public bool IsConnected => _connected;
+
+    public DateTimeOffset? LastMessageAt =>
+        Interlocked.Read(ref _lastMessageTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunConnectionAsync(settings, () => failures = 0, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                LogDisconnected(ex.Message);
+            }
+            finally
+            {
+                _connected = false;
+                ClientId = NewClientId();
+            }
+
+            var delay = Backoff(settings, failures++);
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal static TimeSpan Backoff(ComfyOptions settings, int failures)
+    {
+        var exponential = settings.ReconnectMinDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 16));
+        var capped = Math.Min(exponential, settings.ReconnectMaxDelay.TotalMilliseconds);
+        // Jitter keeps many replicas from reconnecting in lockstep after a ComfyUI restart.
+        return TimeSpan.FromMilliseconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task RunConnectionAsync(ComfyOptions settings, Action onConnected, CancellationToken stoppingToken)
+    {
+        using var socket = new ClientWebSocket();
+        // ComfyUI sends no pings; our pings (answered by the server) detect a half-open connection.
+        socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(10);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        var clientId = ClientId;
+        using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        {
+            connectTimeout.CancelAfter(settings.RequestTimeout);
+            await socket.ConnectAsync(WebSocketUri(settings.BaseUri!, clientId), connectTimeout.Token);
+        }
+
+        _connected = true;
+        onConnected();
+        LogConnected(clientId);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            using var message = new MemoryStream();
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, stoppingToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    LogDisconnected($"closed by ComfyUI ({result.CloseStatus})");
+                    return;
+                }
+
+                Interlocked.Exchange(ref _lastMessageTicks, time.GetUtcNow().UtcTicks);
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    // Preview frames: skip to the end of the message without keeping it.
+                    continue;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                message.SetLength(0);
+                if (ComfyMessage.TryParse(text, time.GetUtcNow()) is { } parsed)
+                {
+                    events.Publish(parsed);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal static Uri WebSocketUri(Uri baseUri, string clientId)
+    {
+        var builder = new UriBuilder(new Uri(baseUri, $"ws?clientId={clientId}"))
+        {
+            Scheme = baseUri.Scheme == "https" ? "wss" : "ws",
+        };
+        return builder.Uri;
+    }
+
+    private static string NewClientId() => Guid.NewGuid().ToString("N");
+
+    [LoggerMessage(LogLevel.Information, "ComfyUI WebSocket connected as client {ClientId}")]
+    private partial void LogConnected(string clientId);
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI WebSocket disconnected: {Reason}; reconnecting")]
+    private partial void LogDisconnected(string reason);
+}

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using FluxAspire.Api.Operations.Redis;
+using StackExchange.Redis;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>
+/// Jobs go to Redis while it is connected and answering, and to this process's memory while it is not, so a Redis outage costs the
+/// cluster view, never a request. A job stays where it was added: every call for an id asks memory first, then Redis.
+/// </summary>
+public sealed class FailoverJobStore(
+    InMemoryJobStore local, RedisJobStore shared, IConnectionMultiplexer redis, RedisAvailability availability, ILogger<FailoverJobStore> logger)
+    : IJobStore
+{
+    /// <summary>How long a job's end is retried against Redis while it is unreachable, before it is given up.</summary>
+    private static readonly TimeSpan CompleteRetryLimit = TimeSpan.FromMinutes(10);
+
+    public async ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        if (UseRedis && !job.Request.RunHere)
+        {
+            try
+            {
+                return await shared.TryAddAsync(job, cancellationToken);
+            }
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
+            {
+                logger.LogWarning("Redis refused job {JobId} ({Reason}); it runs on this replica only", job.Id, e.Message);
+            }
+        }
+
+        return await local.TryAddAsync(job, cancellationToken);
+    }
+
+    // Connected and answering in time: a slow (frozen) Redis counts as away, so new work does not wait on its timeouts.
+    private bool UseRedis => redis.IsConnected && availability.IsAvailable;
+
+    /// <summary>True when the job lives in this process (added while Redis was unreachable, or Redis is not used).</summary>
+    public bool IsLocal(string id) => local.Contains(id);
+
+    public async ValueTask<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        IsLocal(id) ? await local.GetAsync(id, cancellationToken) : await shared.GetAsync(id, cancellationToken);
+
+    public async ValueTask<JobOutputFile?> GetOutputAsync(string id, int index, CancellationToken cancellationToken) =>
+        IsLocal(id) ? await local.GetOutputAsync(id, index, cancellationToken) : await shared.GetOutputAsync(id, index, cancellationToken);
+
+    public async ValueTask<bool> TryStartAsync(string id, string replica, CancellationToken cancellationToken) =>
+        IsLocal(id) ? await local.TryStartAsync(id, replica, cancellationToken) : await shared.TryStartAsync(id, replica, cancellationToken);
+
+    public async ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken)
+    {
+        if (IsLocal(id))
+        {
+            await local.ReportProgressAsync(id, progress, cancellationToken);
+        }
+        else
+        {
+            await shared.ReportProgressAsync(id, progress, cancellationToken);
+        }
+    }
+
+    /// <summary>A job's end is never dropped: while Redis is unreachable the call retries (with backoff) until it is back.</summary>
+    public async ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
+    {
+        if (IsLocal(id))
+        {
+            return await local.CompleteAsync(id, result, failure, cancellationToken);
+        }
+
+        var delay = TimeSpan.FromMilliseconds(200);
+        var giveUpAt = DateTimeOffset.UtcNow + CompleteRetryLimit;
+        while (true)
+        {
+            try
+            {
+                return await shared.CompleteAsync(id, result, failure, cancellationToken);
+            }
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken) && DateTimeOffset.UtcNow < giveUpAt)
+            {
+                logger.LogWarning("Recording the end of job {JobId} in Redis failed ({Reason}); retrying in {Delay} ms", id, e.Message, delay.TotalMilliseconds);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    public Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
+        IsLocal(id) ? local.WaitForEndAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, cancellationToken);
+
+    public IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, CancellationToken cancellationToken) =>
+        IsLocal(id) ? local.ReadEventsAsync(id, afterEventId, cancellationToken) : shared.ReadEventsAsync(id, afterEventId, cancellationToken);
+
+    public async ValueTask<IdempotencyBinding?> BindIdempotencyKeyAsync(string key, string jobId, string requestHash, CancellationToken cancellationToken)
+    {
+        if (UseRedis)
+        {
+            try
+            {
+                return await shared.BindIdempotencyKeyAsync(key, jobId, requestHash, cancellationToken);
+            }
+            catch (Exception e) when (RedisFailures.IsOutage(e))
+            {
+                logger.LogWarning("Redis unreachable for Idempotency-Key ({Reason}); the key is kept on this replica only", e.Message);
+            }
+        }
+
+        return await local.BindIdempotencyKeyAsync(key, jobId, requestHash, cancellationToken);
+    }
+
+    public async ValueTask ReleaseIdempotencyKeyAsync(string key, string jobId, CancellationToken cancellationToken)
+    {
+        await local.ReleaseIdempotencyKeyAsync(key, jobId, cancellationToken);
+        try
+        {
+            await shared.ReleaseIdempotencyKeyAsync(key, jobId, cancellationToken);
+        }
+        catch (Exception e) when (RedisFailures.IsOutage(e))
+        {
+            // Bound while Redis was down, so only the local binding existed.
+        }
+    }
+
+    // A waiter for a job in Redis keeps waiting across a Redis restart: the job's end is written once Redis is back.
+    private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await shared.WaitForEndAsync(id, cancellationToken);
+            }
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
+            {
+                await Task.Delay(RedisJobStore.PollInterval, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>Job ids waiting for a worker, first in first out. A shared queue leases each taken job to its taker until
+/// <see cref="AcknowledgeAsync"/>; a taker that dies lets the lease lapse and another replica takes the job again.</summary>
+public interface IJobQueue
+{
+    ValueTask EnqueueAsync(string id, CancellationToken cancellationToken);
+
+    ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken);
+
+    /// <summary>The worker is done with the job (whatever its outcome): it leaves the queue for good.</summary>
+    ValueTask AcknowledgeAsync(JobTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Gives a job back unfinished (shutting down): another replica takes it at once.</summary>
+    ValueTask ReleaseAsync(JobTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>Stops holding a job without a word to the queue (it could not be reached): a shared queue lets the lease
+    /// lapse, and the job is taken again.</summary>
+    void Abandon(JobTicket ticket);
+
+    /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
+    int Count { get; }
+}

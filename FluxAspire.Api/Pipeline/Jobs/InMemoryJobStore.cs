@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>Jobs in this process's memory; finished jobs are dropped after <see cref="JobsOptions.Retention"/>.</summary>
+public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider time) : IJobStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IdempotencyBinding> _keys = new(StringComparer.Ordinal);
+
+    public ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        var entry = new Entry(job);
+        entry.Append(JobEventKind.Status, job.Status, time.GetUtcNow());
+        return ValueTask.FromResult(_jobs.TryAdd(job.Id, entry));
+    }
+
+    public ValueTask<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) ? entry.Record : null);
+
+    public ValueTask<JobOutputFile?> GetOutputAsync(string id, int index, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            return ValueTask.FromResult<JobOutputFile?>(null);
+        }
+
+        lock (entry)
+        {
+            return ValueTask.FromResult(!entry.OutputsDropped && entry.Record.Result?.Files is { } files && index >= 0 && index < files.Count
+                ? files[index]
+                : null);
+        }
+    }
+
+    public ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken)
+    {
+        if (_jobs.TryGetValue(id, out var entry))
+        {
+            lock (entry)
+            {
+                if (entry.Record.Status == JobStatus.Running)
+                {
+                    entry.Record = entry.Record with { Progress = progress };
+                    entry.Append(JobEventKind.Progress, JobStatus.Running, time.GetUtcNow(), progress, entry.Record.Attempts);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            yield break;
+        }
+
+        // Ids are the 1-based position in the job's list, so "after id n" is "from index n".
+        var next = int.TryParse(afterEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var after) ? after : 0;
+        while (true)
+        {
+            JobEvent[] batch;
+            Task changed;
+            bool pastTheEnd;
+            lock (entry)
+            {
+                batch = next < entry.Events.Count ? entry.Events.GetRange(next, entry.Events.Count - next).ToArray() : [];
+                changed = entry.Changed.Task;
+                pastTheEnd = batch.Length == 0 && entry.Record.IsFinished;
+            }
+
+            if (pastTheEnd)
+            {
+                yield break; // the reader has seen the end event already
+            }
+
+            foreach (var change in batch)
+            {
+                yield return change;
+                next++;
+                if (change.Kind == JobEventKind.Ended)
+                {
+                    yield break;
+                }
+            }
+
+            if (batch.Length == 0)
+            {
+                await changed.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    public ValueTask<IdempotencyBinding?> BindIdempotencyKeyAsync(string key, string jobId, string requestHash, CancellationToken cancellationToken)
+    {
+        var binding = new IdempotencyBinding(jobId, requestHash);
+        while (true)
+        {
+            if (_keys.TryAdd(key, binding))
+            {
+                _ = ForgetKeyLaterAsync(key, binding);
+                return ValueTask.FromResult<IdempotencyBinding?>(null);
+            }
+
+            // Else released or expired between the two calls: try again.
+            if (_keys.TryGetValue(key, out var earlier))
+            {
+                return ValueTask.FromResult<IdempotencyBinding?>(earlier);
+            }
+        }
+    }
+
+    public ValueTask ReleaseIdempotencyKeyAsync(string key, string jobId, CancellationToken cancellationToken)
+    {
+        if (_keys.TryGetValue(key, out var binding) && binding.JobId == jobId)
+        {
+            _keys.TryRemove(new KeyValuePair<string, IdempotencyBinding>(key, binding));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> TryStartAsync(string id, string replica, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (entry)
+        {
+            if (entry.Record.Status != JobStatus.Queued)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var now = time.GetUtcNow();
+            entry.Record = entry.Record with
+            {
+                Status = JobStatus.Running,
+                StartedAt = now,
+                Attempts = entry.Record.Attempts + 1,
+                Replica = replica,
+            };
+            entry.Append(JobEventKind.Status, JobStatus.Running, now, attempt: entry.Record.Attempts);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    public bool Contains(string id) => _jobs.ContainsKey(id);
+
+    public ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
+    {
+        if (!_jobs.TryGetValue(id, out var entry))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        JobRecord final;
+        lock (entry)
+        {
+            if (entry.Record.IsFinished)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var now = time.GetUtcNow();
+            final = entry.Record = entry.Record with
+            {
+                Status = JobRecord.FinalStatus(failure),
+                FinishedAt = now,
+                Result = failure is null ? result : null,
+                Failure = failure,
+            };
+            entry.Append(JobEventKind.Ended, final.Status, now, attempt: final.Attempts);
+        }
+
+        entry.Ended.TrySetResult(final);
+        _ = ForgetLaterAsync(id, entry);
+        return ValueTask.FromResult(true);
+    }
+
+    public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
+        _jobs.TryGetValue(id, out var entry)
+            ? await entry.Ended.Task.WaitAsync(cancellationToken)
+            : throw new KeyNotFoundException($"no job '{id}'");
+
+    // Output bytes are the bulk of a job; keep them only while a waiter may still collect them (or, for POST /jobs, for
+    // the whole retention), so a busy instance does not hold minutes of images just to remember which ids it has seen.
+    // The files' descriptions stay, so GET /jobs/{id} still lists them.
+    private async Task ForgetLaterAsync(string id, Entry entry)
+    {
+        var retention = options.Value.Retention;
+        var keepResult = entry.Record.Request.RetainOutputs || options.Value.ResultRetention >= retention ? retention : options.Value.ResultRetention;
+        await Task.Delay(keepResult, time);
+        lock (entry)
+        {
+            var slim = entry.Record.Result is { } result
+                ? entry.Record with { Result = result with { Files = result.Files.Select(f => f with { Content = [] }).ToList() } }
+                : entry.Record;
+            entry.Record = slim;
+            entry.OutputsDropped = true;
+            entry.Ended = new TaskCompletionSource<JobRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+            entry.Ended.SetResult(slim);
+        }
+
+        await Task.Delay(retention - keepResult, time);
+        _jobs.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+    }
+
+    // A key outlives the job's longest possible life, so a retry never finds it free while the job can still be found.
+    private async Task ForgetKeyLaterAsync(string key, IdempotencyBinding binding)
+    {
+        await Task.Delay(options.Value.Timeout + options.Value.Retention, time);
+        _keys.TryRemove(new KeyValuePair<string, IdempotencyBinding>(key, binding));
+    }
+
+    private sealed class Entry(JobRecord record)
+    {
+        public JobRecord Record { get; set; } = record;
+
+        public TaskCompletionSource<JobRecord> Ended { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool OutputsDropped { get; set; }
+
+        /// <summary>Every change so far; event ids are positions in it ("1", "2", …).</summary>
+        public List<JobEvent> Events { get; } = [];
+
+        /// <summary>Completed (and replaced) on every new event, so readers wait without polling.</summary>
+        public TaskCompletionSource Changed { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Adds an event; the caller holds the lock on this entry (or owns it alone).</summary>
+        public void Append(JobEventKind kind, JobStatus status, DateTimeOffset at, JobProgress? progress = null, int attempt = 0)
+        {
+            Events.Add(new JobEvent((Events.Count + 1).ToString(CultureInfo.InvariantCulture), kind, status, at, progress, attempt));
+            var changed = Changed;
+            Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
+    }
+}

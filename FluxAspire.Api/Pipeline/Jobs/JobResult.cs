@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>A finished job: the graph that ran, its output files (fetched through /view) and timings.</summary>
+public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats);
+
+/// <param name="Content">The bytes; empty when a shared store returns the file's description only (see <see cref="Length"/>).</param>
+public sealed record JobOutputFile(string NodeId, string Filename, byte[] Content)
+{
+    public long Length { get; init; } = Content.LongLength;
+}
+
+/// <summary>Timings in the recipe's terms (see the salad contract's "stats").</summary>
+/// <param name="ComfyStart">ComfyUI's execution_start, epoch ms.</param>
+/// <param name="ComfyEnd">ComfyUI's execution_success, epoch ms.</param>
+/// <param name="NodeStarts">Node id → epoch ms when ComfyUI started it (from "executing" messages; empty if the socket missed them).</param>
+public sealed record JobStats(
+    long ComfyStart,
+    long ComfyEnd,
+    IReadOnlyDictionary<string, long> NodeStarts,
+    TimeSpan Preprocess,
+    TimeSpan ComfyRoundTrip,
+    TimeSpan Postprocess,
+    TimeSpan Upload,
+    TimeSpan Total);

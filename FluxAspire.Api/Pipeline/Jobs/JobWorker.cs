@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FluxAspire.Api.Operations.Backpressure;
+using FluxAspire.Api.Pipeline.Cleanup;
+using FluxAspire.Api.Pipeline.Comfy;
+using FluxAspire.Api.Pipeline.Inputs;
+using FluxAspire.Api.Pipeline.Outputs;
+using Microsoft.Extensions.Options;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>
+/// Takes jobs from the queue and runs them on ComfyUI, at most <see cref="JobsOptions.Prefetch"/> at once: enough to
+/// keep the GPU busy, while the rest wait in the queue (shared by every replica with Redis) where they can be cancelled,
+/// and a faster GPU simply comes back for work sooner. Every job ends by its deadline. On shutdown it takes no more work,
+/// lets running jobs finish for <see cref="JobsOptions.DrainTimeout"/>, then hands the rest back to the queue.
+/// </summary>
+public sealed partial class JobWorker(
+    IJobQueue queue,
+    IJobStore store,
+    JobEnding ending,
+    ComfyPromptRunner runner,
+    OutputCollector outputs,
+    ExecutionTimes executionTimes,
+    ImageInputUploader imageInputs,
+    JobFileCleanup cleanup,
+    IOptions<JobsOptions> options,
+    ReplicaIdentity replica,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<JobWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JobFailure> _cancelReasons = new(StringComparer.Ordinal);
+
+    // Cancelled when the drain grace is over: the jobs still running are handed back, not failed.
+    private readonly CancellationTokenSource _handBack = new();
+
+    public bool IsRunning(string id) => _running.ContainsKey(id);
+
+    /// <summary>Stops a job the worker holds; <paramref name="reason"/> becomes its failure (default: cancelled).</summary>
+    public bool TryCancelRunning(string id, JobFailure? reason = null)
+    {
+        if (!_running.TryGetValue(id, out var cancel))
+        {
+            return false;
+        }
+
+        if (reason is not null)
+        {
+            _cancelReasons[id] = reason;
+        }
+
+        try
+        {
+            cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Draining starts at SIGTERM (ApplicationStopping), before the server stops: requests waiting for a job that is
+        // handed back get their answer from the replica that finishes it, while this one still holds their connection.
+        using var stopTaking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var stopToken = stopTaking.Token;
+        using var slots = new SemaphoreSlim(options.Value.Prefetch);
+        var inFlight = new ConcurrentDictionary<Task, bool>();
+        try
+        {
+            while (!stopToken.IsCancellationRequested)
+            {
+                await slots.WaitAsync(stopToken);
+                JobTicket ticket;
+                try
+                {
+                    ticket = await queue.DequeueAsync(stopToken);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
+
+                var task = RunOneAsync(ticket);
+                inFlight.TryAdd(task, true);
+                _ = task.ContinueWith(t =>
+                {
+                    inFlight.TryRemove(t, out _);
+                    slots.Release();
+                }, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
+        {
+        }
+
+        await DrainAsync(inFlight.Keys);
+    }
+
+    private async Task DrainAsync(ICollection<Task> running)
+    {
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        var grace = options.Value.DrainTimeout;
+        LogDraining(running.Count, grace.TotalSeconds);
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, time));
+        if (running.All(t => t.IsCompleted))
+        {
+            return;
+        }
+
+        LogHandingBack(running.Count(t => !t.IsCompleted));
+        await _handBack.CancelAsync();
+        await Task.WhenAll(running);
+    }
+
+    private async Task RunOneAsync(JobTicket ticket)
+    {
+        var id = ticket.JobId;
+        var timeout = options.Value.Timeout;
+        // Not linked to stoppingToken: a shutdown lets running jobs finish (see DrainAsync).
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_handBack.Token);
+        var handedBack = false;
+        var abandoned = false;
+        // Registered before the job starts, so a cancel that races the start is not lost.
+        _running[id] = cancel;
+        JobRecord? job = null;
+        var started = false;
+        try
+        {
+            if ((job = await store.GetAsync(id, CancellationToken.None)) is null || job.IsFinished)
+            {
+                return; // cancelled while it waited in the queue
+            }
+
+            if (job.Attempts >= options.Value.MaxAttempts)
+            {
+                // Started that often already, and its replica was lost each time: fail it rather than retry forever.
+                await ending.EndAsync(job.Request, null, JobFailures.AttemptsExhausted(job.Attempts));
+                return;
+            }
+
+            if (!(started = await store.TryStartAsync(id, replica.Id, CancellationToken.None)))
+            {
+                return;
+            }
+
+            if (job.Attempts > 0)
+            {
+                LogRetrying(id, job.Attempts + 1, job.Replica);
+            }
+
+            var remaining = job.Deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                await ending.EndAsync(job.Request, null, JobFailures.DeadlineExceeded(timeout));
+                return;
+            }
+
+            using var deadline = new CancellationTokenSource(remaining, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token);
+            handedBack = !await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
+        }
+        catch (Exception e)
+        {
+            // The store failed us (Redis went away) before the job ended: leave the entry unacknowledged, so its lease
+            // lapses and the job is taken again (here or elsewhere) instead of being dropped.
+            abandoned = true;
+            LogAbandoned(id, e.Message);
+        }
+        finally
+        {
+            if (abandoned)
+            {
+                queue.Abandon(ticket);
+            }
+            else
+            {
+                await SettleAsync(ticket, job, handedBack);
+            }
+
+            _running.TryRemove(id, out _);
+            _cancelReasons.TryRemove(id, out _);
+            if (job is not null)
+            {
+                cleanup.Schedule(job.Request, reachedComfy: started);
+            }
+        }
+    }
+
+    /// <summary>Runs a started job to its end; false when it was stopped to be handed back (shutdown) instead.</summary>
+    private async Task<bool> RunStartedAsync(JobRecord job, CancellationToken cancellationToken, Func<bool> deadlinePassed)
+    {
+        var id = job.Id;
+        var timeout = options.Value.Timeout;
+        using var activity = JobTelemetry.StartRun(job.Request);
+        JobResult? result = null;
+        JobFailure? failure;
+        try
+        {
+            result = await RunOnComfyAsync(job.Request, cancellationToken);
+            failure = null;
+        }
+        catch (OperationCanceledException) when (_handBack.IsCancellationRequested && !deadlinePassed() && !_cancelReasons.ContainsKey(id))
+        {
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            failure = deadlinePassed() ? JobFailures.DeadlineExceeded(timeout)
+                : _cancelReasons.TryGetValue(id, out var reason) ? reason : JobFailures.Cancelled();
+        }
+        catch (Exception ex) when (JobFailures.From(ex) is { } known)
+        {
+            failure = known;
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(ex, id);
+            failure = new JobFailure(JobFailureKind.BadGateway, "unexpected error while running the job");
+        }
+
+        if (failure is not null)
+        {
+            LogFailed(id, failure.Kind, failure.Message);
+            JobTelemetry.Failed(activity, failure);
+        }
+
+        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt);
+        await ending.EndAsync(job.Request, result, failure);
+        return true;
+    }
+
+    // The queue forgets a job once it has ended; one stopped by the shutdown goes back for another replica.
+    private async Task SettleAsync(JobTicket ticket, JobRecord? job, bool handBack)
+    {
+        try
+        {
+            if (handBack && ticket.Receipt is null && job is not null)
+            {
+                // Kept in this process only (Redis was unreachable): nobody else can take it over.
+                await ending.EndAsync(job.Request, null, new JobFailure(JobFailureKind.Unavailable, "the API shut down before the job finished"));
+            }
+            else if (handBack)
+            {
+                await queue.ReleaseAsync(ticket, CancellationToken.None);
+                LogHandedBack(ticket.JobId);
+            }
+            else
+            {
+                await queue.AcknowledgeAsync(ticket, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            // Unacknowledged, the job is taken over by another replica once the lease lapses: late, not lost.
+            LogSettleFailed(ticket.JobId, e.Message);
+        }
+    }
+
+    private async Task<JobResult> RunOnComfyAsync(JobRequest request, CancellationToken cancellationToken)
+    {
+        var roundTrip = Stopwatch.StartNew();
+        var graph = await imageInputs.UploadAsync(request, cancellationToken);
+        var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
+        var files = await outputs.CollectAsync(run.History, cancellationToken);
+        roundTrip.Stop();
+        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
+        executionTimes.Record(run.History);
+
+        var postprocess = Stopwatch.StartNew();
+        files = outputs.PostProcess(request, files);
+        var now = time.GetUtcNow();
+        var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
+        var stats = new JobStats(
+            start,
+            run.Timeline.End ?? start,
+            run.Timeline.NodeStarts,
+            request.PreprocessTime,
+            roundTrip.Elapsed,
+            postprocess.Elapsed,
+            TimeSpan.Zero,
+            now - request.ReceivedAt);
+        return new JobResult(request.Id, request.Graph, files, stats);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: attempt {Attempt} (the previous one was on {Replica}, which was lost)")]
+    private partial void LogRetrying(string jobId, int attempt, string? replica);
+
+    [LoggerMessage(LogLevel.Information, "Shutting down: waiting up to {Seconds} s for {Count} running job(s) to finish")]
+    private partial void LogDraining(int count, double seconds);
+
+    [LoggerMessage(LogLevel.Warning, "Shutting down: handing {Count} unfinished job(s) back to the queue")]
+    private partial void LogHandingBack(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: the job store failed ({Reason}); it will be taken again once its lease lapses")]
+    private partial void LogAbandoned(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} handed back to the queue")]
+    private partial void LogHandedBack(string jobId);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: settling its queue entry failed ({Reason}); its lease will lapse")]
+    private partial void LogSettleFailed(string jobId, string reason);
+
+    // Best effort: a store that cannot record a step must not fail the job.
+    private async ValueTask ReportProgressAsync(string id, ComfyProgress progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.ReportProgressAsync(id, new JobProgress(progress.Value, progress.Max, progress.Node), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogProgressFailed(id, ex.Message);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Job {JobId}: progress not recorded: {Reason}")]
+    private partial void LogProgressFailed(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
+    private partial void LogFailed(string jobId, JobFailureKind kind, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Job {JobId} failed unexpectedly")]
+    private partial void LogUnexpected(Exception exception, string jobId);
+}

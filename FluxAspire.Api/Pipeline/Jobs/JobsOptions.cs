@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>The job pipeline. Bound from the "Jobs" section.</summary>
+public sealed class JobsOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Jobs handed to ComfyUI at once; the rest wait in our queue, where they can still be cancelled.</summary>
+    [Range(1, 64)]
+    public int Prefetch { get; set; } = 2;
+
+    /// <summary>Deadline of a job, counted from when the request arrived (our queue wait included). Past it: 504.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a finished job keeps its output bytes, for the waiter that collects them (sync request, webhook,
+    /// upload); after that only its status stays, until <see cref="Retention"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// With Redis: how long a replica's hold on a job lasts without a heartbeat (renewed every third of it). A job whose
+    /// replica was lost is taken over by another replica after this long, and run again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts of one job before it fails instead of being taken over again (each lost replica costs one).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>On SIGTERM: how long running jobs may take to finish before they are handed back to the queue.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,38 @@
+using StackExchange.Redis;
+
+namespace FluxAspire.Api.Pipeline.Jobs;
+
+/// <summary>Every Redis key and channel the job cluster uses, under one prefix.</summary>
+internal static class RedisKeys
+{
+    public const string Prefix = "fluxaspire:";
+
+    /// <summary>The consumer group every replica reads <see cref="Work"/> in.</summary>
+    public const string WorkersGroup = "workers";
+
+    /// <summary>Job ids waiting for a replica, as a stream read by the <see cref="WorkersGroup"/> consumer group.</summary>
+    public static readonly RedisKey Work = Prefix + "work";
+
+    /// <summary>Published with a job id whenever that job's status changes (queued, running, ended).</summary>
+    public static readonly RedisChannel JobChanged = RedisChannel.Literal(Prefix + "job-changed");
+
+    /// <summary>Published with a job id on each sampler step; only event streams wait for these.</summary>
+    public static readonly RedisChannel JobProgressed = RedisChannel.Literal(Prefix + "job-progressed");
+
+    /// <summary>Published when work is queued, so idle replicas take it without waiting for their next poll.</summary>
+    public static readonly RedisChannel WorkAdded = RedisChannel.Literal(Prefix + "work-added");
+
+    /// <summary>Published with "id\nreason" to stop a job on whichever replica runs it.</summary>
+    public static readonly RedisChannel Cancel = RedisChannel.Literal(Prefix + "cancel");
+
+    /// <summary>The job's hash: request, status, times, attempts, replica, progress, result description, failure.</summary>
+    public static RedisKey Job(string id) => $"{Prefix}job:{id}";
+
+    /// <summary>The job's event log, a stream; its entry ids are the SSE event ids.</summary>
+    public static RedisKey Events(string id) => $"{Prefix}job:{id}:events";
+
+    /// <summary>Output file <paramref name="index"/> of a succeeded job, raw bytes.</summary>
+    public static RedisKey Output(string id, int index) => $"{Prefix}job:{id}:out:{index}";
+
+    public static RedisKey Idempotency(string key) => $"{Prefix}idempotency:{key}";
+}
