@@ -84,6 +84,18 @@ public sealed class JobRunner(
     /// </summary>
     private async Task<(JobRequest Job, string? Key, JobResult? Hit)> ResolveAsync(Submission submission, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await ResolveInputsAsync(submission, cancellationToken);
+        }
+        catch (ImageInputException refused) when (submission.FieldsOfGraphInputs is { } fields)
+        {
+            throw refused.NamedAs(fields);
+        }
+    }
+
+    private async Task<(JobRequest Job, string? Key, JobResult? Hit)> ResolveInputsAsync(Submission submission, CancellationToken cancellationToken)
+    {
         var job = submission.ToJobRequest();
         var credentials = submission.Credentials;
         if (!submission.UsesResultCache || !cache.Enabled || submission.HasRandomDefaults || submission.Cache.NoStore)

@@ -43,6 +43,9 @@ public sealed record Submission(
     /// <summary>The validated input with its defaults filled in, for a workflow (the 200 body echoes it).</summary>
     public JsonObject? WorkflowInput { get; init; }
 
+    /// <summary>For a workflow: the request field behind each graph input, to name in a 400 about a resolved input.</summary>
+    public IReadOnlyDictionary<string, string>? FieldsOfGraphInputs { get; init; }
+
     /// <summary>The job as the pipeline sees it, before its image and model inputs are resolved.</summary>
     public JobRequest ToJobRequest() => new(Id, Graph, ReceivedAt, PreprocessTime)
     {

@@ -101,6 +101,7 @@ public sealed class SubmissionParser(
             HasRandomDefaults = definition.DrawsRandomDefault(envelope.Input),
             UsesResultCache = !delivery.AnswersAtOnce,
             WorkflowInput = input,
+            FieldsOfGraphInputs = definition.FieldsOfGraphInputs,
         };
         return new ParsedSubmission(submission, errors, null);
     }

@@ -76,27 +76,31 @@ public abstract record UrlAuth
             return null;
         }
 
+        // A value sent as a header: CR/LF would split it into another header, and HttpClient refuses non-ASCII.
+        string? HeaderText(string key)
+        {
+            if (Text(key) is not { } text) return null;
+            if (IsHeaderValue(text)) return text;
+            errors[$"{field}.{key}"] = [HeaderValueRule];
+            return null;
+        }
+
         var type = auth["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
         switch (type)
         {
             case "bearer":
-                return Text("token") is { } token ? new Bearer(token) : null;
+                return HeaderText("token") is { } token ? new Bearer(token) : null;
             case "basic":
                 var user = Text("username");
                 var password = Text("password");
                 return user is not null && password is not null ? new Basic(user, password) : null;
             case "header":
                 var name = Text("header_name");
-                var value = Text("header_value");
+                var value = HeaderText("header_value");
                 if (name is null || value is null) return null;
                 if (!IsToken(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
                 {
                     errors[$"{field}.header_name"] = ["must be a valid HTTP header name (not Host)"];
-                    return null;
-                }
-                if (value.Any(c => c is '\r' or '\n' or '\0'))
-                {
-                    errors[$"{field}.header_value"] = ["must not contain line breaks"];
                     return null;
                 }
                 return new Header(name, value);
@@ -112,6 +116,11 @@ public abstract record UrlAuth
                 return null;
         }
     }
+
+    public const string HeaderValueRule = "must be printable ASCII text (no line breaks or control characters)";
+
+    /// <summary>Whether <paramref name="value"/> can be sent as an HTTP header value as it is.</summary>
+    public static bool IsHeaderValue(string value) => value.All(c => c is '\t' or (>= ' ' and <= '~'));
 
     private static bool IsToken(string name) =>
         name.All(c => c is > ' ' and < (char)127 && "()<>@,;:\\\"/[]?={}".IndexOf(c) < 0);

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Endpoints.Errors;
 using FluxAspire.Api.Pipeline.Downloads;
 using FluxAspire.Api.Pipeline.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Endpoints.Downloads;
 
@@ -30,7 +33,7 @@ public static class DownloadApi
 
     internal static async Task<Results<Ok<DownloadResponse>, Accepted<DownloadResponse>, ValidationProblem, ProblemHttpResult>> DownloadAsync(
         HttpRequest httpRequest, ModelDownloader downloader, ModelTypes modelTypes, IOutboundUrlGuard guard, BackgroundDownloads background,
-        CancellationToken cancellationToken)
+        IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (downloader.ModelsDirectory is null)
         {
@@ -40,18 +43,11 @@ public static class DownloadApi
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         // Read by hand (not bound) so a wrong type is a 400 naming the field, and the document shows DownloadRequest.
-        JsonObject? body = null;
-        try
-        {
-            body = await JsonNode.ParseAsync(httpRequest.Body, cancellationToken: cancellationToken) as JsonObject;
-        }
-        catch (JsonException)
-        {
-        }
-
+        var (body, unreadable) = await RequestJson.ReadObjectAsync(httpRequest, json.Value.SerializerOptions,
+            "must be a JSON object {url, model_type, filename?, wait?, auth?}", cancellationToken);
         if (body is null)
         {
-            return ApiProblems.Validation(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object {url, model_type, filename?, wait?, auth?}"] });
+            return unreadable!;
         }
 
         var types = await modelTypes.GetAsync(body["model_type"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null, cancellationToken);

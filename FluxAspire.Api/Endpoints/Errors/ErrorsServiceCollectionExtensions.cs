@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Routing;
 
@@ -12,7 +13,15 @@ public static class ErrorsServiceCollectionExtensions
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // Numbers must be JSON numbers ("width": "512" is a 400), as the recipe's zod schema has it.
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // A key given twice is ambiguous (JavaScript keeps the last, others the first): refuse it, at every depth.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.Converters.Add(new StrictJsonNodeConverter<JsonNode>());
+            options.SerializerOptions.Converters.Add(new StrictJsonNodeConverter<JsonObject>());
+            options.SerializerOptions.Converters.Add(new StrictJsonNodeConverter<JsonArray>());
+        });
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Endpoints.Errors;
 using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Pipeline.Caching;
 using FluxAspire.Api.Pipeline.Comfy;
@@ -21,6 +22,7 @@ public sealed class JobSubmitter(
     SubmissionParser parser,
     JobRunner runner,
     IOptions<ComfyOptions> comfyOptions,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     TimeProvider time)
 {
     /// <summary>How long a retry waits for the first request with its key to create the job before it gets a 409.</summary>
@@ -38,18 +40,12 @@ public sealed class JobSubmitter(
         }
 
         var key = keys.Count == 1 ? keys[0] : null;
-        JsonObject? body = null;
-        try
-        {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: cancellationToken) as JsonObject;
-        }
-        catch (JsonException)
-        {
-        }
-
+        var (body, unreadable) = await RequestJson.ReadObjectAsync(http.Request, json.Value.SerializerOptions,
+            "must be a JSON object: {prompt: {…graph}} or {workflow: \"text2img\", input: {…}}, plus id, webhook, webhook_v2, convert_output, http_upload, credentials",
+            cancellationToken);
         if (body is null)
         {
-            return Invalid("body", "must be a JSON object: {prompt: {…graph}} or {workflow: \"text2img\", input: {…}}, plus id, webhook, webhook_v2, convert_output, http_upload, credentials");
+            return unreadable!;
         }
 
         var parsed = await parser.ParseJobAsync(body, arrival, cancellationToken);

@@ -67,8 +67,9 @@ internal sealed class WorkflowOpenApiTransformer(WorkflowLibrary library, Workfl
         var schema = new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Description = $"The input of /workflow/{definition.Route}. Unknown fields are ignored.",
+            Description = $"The input of /workflow/{definition.Route}. Numbers must be JSON numbers (\"1024\" is refused); a field not listed here is a 400.",
             Properties = new Dictionary<string, IOpenApiSchema>(),
+            AdditionalPropertiesAllowed = false,
             Required = definition.Parameters.Where(p => p.Required).Select(p => p.Name).ToHashSet(),
         };
         foreach (var parameter in definition.Parameters)
@@ -99,6 +100,7 @@ internal sealed class WorkflowOpenApiTransformer(WorkflowLibrary library, Workfl
             Minimum = parameter.Min?.ToString("G29", CultureInfo.InvariantCulture),
             Maximum = parameter.Max?.ToString("G29", CultureInfo.InvariantCulture),
             Default = parameter.Default?.DeepClone(),
+            MaxLength = parameter.Type == WorkflowParameterType.String ? parameter.MaxLength : null,
         };
         if (parameter.Type == WorkflowParameterType.Image && parameter.Description is null)
         {

@@ -5,4 +5,8 @@ public sealed class ImageInputException(IReadOnlyDictionary<string, string[]> er
     : Exception(string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")))
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    /// <summary>The same refusal with each graph path replaced by the request field it came from, where known.</summary>
+    public ImageInputException NamedAs(IReadOnlyDictionary<string, string> fields) =>
+        new(Errors.ToDictionary(e => fields.GetValueOrDefault(e.Key, e.Key), e => e.Value, StringComparer.Ordinal));
 }

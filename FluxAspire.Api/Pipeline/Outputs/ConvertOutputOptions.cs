@@ -6,7 +6,8 @@ namespace FluxAspire.Api.Pipeline.Outputs;
 /// <summary>
 /// The recipe's <c>convert_output</c>: <c>{format: "jpeg"|"jpg"|"webp", options}</c> with sharp's option names and
 /// defaults. Every option is validated; SkiaSharp honours quality and chromaSubsampling (JPEG) and quality, lossless
-/// and effort (WebP, effort only when lossless). The rest are accepted for compatibility and have no effect.
+/// and effort (WebP, effort only when lossless). The rest are accepted for compatibility and have no effect; an option of
+/// the other format is refused.
 /// </summary>
 public sealed record ConvertOutputOptions(string Format, JpegOptions? Jpeg, WebpOptions? Webp)
 {
@@ -61,7 +62,14 @@ public sealed record ConvertOutputOptions(string Format, JpegOptions? Jpeg, Webp
         var result = name == "webp"
             ? new ConvertOutputOptions(name, null, WebpOptions.Read(reader))
             : new ConvertOutputOptions(name, JpegOptions.Read(reader), null);
-        reader.RejectUnknown(name == "webp" ? WebpOptions.Names : JpegOptions.Names, name == "webp" ? JpegOptions.Names : WebpOptions.Names);
+        if (name == "webp")
+        {
+            reader.RejectUnknown("webp", WebpOptions.Names, "jpeg", JpegOptions.Names);
+        }
+        else
+        {
+            reader.RejectUnknown(name, JpegOptions.Names, "webp", WebpOptions.Names);
+        }
         return errors.Count == errorsBefore ? result : null;
     }
 }
@@ -185,15 +193,17 @@ internal sealed class OptionReader(JsonObject options, string path, IDictionary<
         return value.GetValue<string>();
     }
 
-    /// <summary>Names of the other format's options pass (the recipe's schema is a union of both); anything else is a
-    /// typo worth reporting.</summary>
-    public void RejectUnknown(IReadOnlyList<string> known, IReadOnlyList<string> otherFormat)
+    /// <summary>Every key must be an option of the chosen format: an option of the other one (jpeg with webp's effort)
+    /// would be silently ignored, so it is refused like a typo, with a message saying which format it belongs to.</summary>
+    public void RejectUnknown(string format, IReadOnlyList<string> known, string otherFormat, IReadOnlyList<string> otherNames)
     {
         foreach (var (key, _) in options)
         {
-            if (!known.Contains(key) && !otherFormat.Contains(key))
+            if (!known.Contains(key))
             {
-                errors[$"{path}.{key}"] = [$"is not an option; the options are {string.Join(", ", known)}"];
+                errors[$"{path}.{key}"] = [otherNames.Contains(key)
+                    ? $"is a {otherFormat} option, not a {format} one; the {format} options are {string.Join(", ", known)}"
+                    : $"is not an option; the options are {string.Join(", ", known)}"];
             }
         }
     }

@@ -158,6 +158,18 @@ public static class ApiProblems
     public static (string Field, string Message) DescribeJsonError(JsonException json)
     {
         var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+        if (json is InvalidJsonValueException invalid)
+        {
+            var inner = invalid.RelativeField;
+            var full = field == "body" ? inner : inner.Length == 0 ? field : inner.StartsWith('[') ? field + inner : $"{field}.{inner}";
+            return (full.Length == 0 ? "body" : full, invalid.Problem);
+        }
+
+        if (json.Message.Contains("uplicate", StringComparison.Ordinal) && field != "body")
+        {
+            return (field, "is given more than once"); // JsonSerializerOptions.AllowDuplicateProperties is off
+        }
+
         if (!json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) || field == "body")
         {
             return ("body", $"is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})");

@@ -11,6 +11,6 @@ public static partial class RequestIds
 
     public static bool IsValid(string id) => SafeId().IsMatch(id);
 
-    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}\\z")]
     private static partial Regex SafeId();
 }

@@ -32,6 +32,13 @@ public sealed record WorkflowDefinition(
         return graph;
     }
 
+    /// <summary>Which request field each graph input comes from ("prompt.10.inputs.image" → "input.image"), so a
+    /// problem found in the built graph is reported under the field the caller sent.</summary>
+    public IReadOnlyDictionary<string, string> FieldsOfGraphInputs => field ??= Parameters
+        .SelectMany(p => p.Targets.Select(t => (Graph: $"prompt.{t.Node}.inputs.{t.Input}", Field: $"input.{p.Name}")))
+        .DistinctBy(x => x.Graph)
+        .ToDictionary(x => x.Graph, x => x.Field, StringComparer.Ordinal);
+
     /// <summary>True when <paramref name="input"/> (as the caller sent it) leaves out a field whose default is drawn at
     /// random ("default": "random", such as the seed), so the built graph differs from one request to the next.</summary>
     public bool DrawsRandomDefault(JsonNode? input) =>

@@ -12,7 +12,7 @@ namespace FluxAspire.Api.Pipeline.Workflows;
 public static class WorkflowDefinitionReader
 {
     private static readonly HashSet<string> DefinitionKeys = ["schema_name", "summary", "description", "parameters", "example"];
-    private static readonly HashSet<string> ParameterKeys = ["to", "type", "required", "default", "min", "max", "description", "enum"];
+    private static readonly HashSet<string> ParameterKeys = ["to", "type", "required", "default", "min", "max", "max_length", "description", "enum"];
 
     public static WorkflowDefinition Read(string route, string paramsFile, string graphFile)
     {
@@ -132,7 +132,14 @@ public static class WorkflowDefinitionReader
         }
 
         var description = OptionalString(p, "description", at);
-        var parameter = new WorkflowParameter(name, type, targets, required, null, false, min, max, description, choices, source);
+        var maxLength = p["max_length"] switch
+        {
+            null => WorkflowParameter.DefaultMaxLength,
+            _ when type != WorkflowParameterType.String => throw new FormatException($"{at}.max_length: only string parameters take a max_length"),
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var n) && n > 0 => n,
+            _ => throw new FormatException($"{at}.max_length: must be a positive integer"),
+        };
+        var parameter = new WorkflowParameter(name, type, targets, required, null, false, min, max, description, choices, source) { MaxLength = maxLength };
         return p["default"] switch
         {
             null => parameter,

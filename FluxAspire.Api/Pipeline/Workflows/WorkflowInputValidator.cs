@@ -5,7 +5,9 @@ using System.Text.Json.Nodes;
 namespace FluxAspire.Api.Pipeline.Workflows;
 
 /// <summary>Checks a request's input against a definition, naming every bad field by its path ("input.width"), and
-/// fills in the defaults. Unknown fields are dropped, as the recipe's schema does.</summary>
+/// fills in the defaults. The type policy is strict and the same for every workflow: numbers are JSON numbers (a string
+/// such as "1024" is refused; an integer may be written 1024, 1024.0 or 1.024e3), strings are JSON strings of at most
+/// the parameter's max_length, and a field the workflow does not define is refused rather than silently dropped.</summary>
 public static class WorkflowInputValidator
 {
     /// <param name="choices">The current options of a ComfyUI combo; null when unknown (ComfyUI not answering), which
@@ -25,6 +27,14 @@ public static class WorkflowInputValidator
         {
             errors["input"] = ["must be an object"];
             return (errors, null);
+        }
+
+        foreach (var (name, _) in fields)
+        {
+            if (!definition.Parameters.Any(p => p.Name == name))
+            {
+                errors[$"input.{name}"] = [$"is not a parameter of this workflow (it takes {string.Join(", ", definition.Parameters.Select(p => p.Name))})"];
+            }
         }
 
         var filled = new JsonObject();
@@ -88,33 +98,20 @@ public static class WorkflowInputValidator
         {
             case WorkflowParameterType.Integer:
             {
-                // Numbers may also come as strings, as ASP.NET's JSON options allow for typed bodies.
-                var text = kind == JsonValueKind.String ? scalar.GetValue<string>() : kind == JsonValueKind.Number ? scalar.ToJsonString() : null;
-                JsonNode? parsed = null;
-                decimal number = 0;
-                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-                {
-                    (parsed, number) = (JsonValue.Create(l), l);
-                }
-                else if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var u))
-                {
-                    (parsed, number) = (JsonValue.Create(u), u);
-                }
-
-                if (parsed is null)
+                if (kind != JsonValueKind.Number || !TryInteger(scalar, out var integer, out var number))
                 {
                     return (null, TypeMessage(parameter));
                 }
 
                 return number < (parameter.Min ?? decimal.MinValue) || number > (parameter.Max ?? decimal.MaxValue)
                     ? (null, RangeMessage(parameter))
-                    : (parsed, null);
+                    : (integer, null);
             }
 
             case WorkflowParameterType.Number:
             {
-                var text = kind == JsonValueKind.String ? scalar.GetValue<string>() : kind == JsonValueKind.Number ? scalar.ToJsonString() : null;
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d))
+                if (kind != JsonValueKind.Number || !double.TryParse(scalar.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                    || !double.IsFinite(d))
                 {
                     return (null, TypeMessage(parameter));
                 }
@@ -134,6 +131,11 @@ public static class WorkflowInputValidator
                 }
 
                 var s = scalar.GetValue<string>();
+                if (s.Length > parameter.MaxLength)
+                {
+                    return (null, $"must be at most {parameter.MaxLength} characters long (got {s.Length})");
+                }
+
                 var allowed = parameter.Choices ?? (parameter.ChoicesSource is { } source ? choices(source) : null);
                 if (allowed is { Count: > 0 } && !allowed.Contains(s, StringComparer.Ordinal))
                 {
@@ -142,6 +144,20 @@ public static class WorkflowInputValidator
 
                 return (JsonValue.Create(s), null);
         }
+    }
+
+    /// <summary>A JSON number with no fractional part (1024, 1024.0, 1.024e3), as a long or, above long's range, a ulong.</summary>
+    private static bool TryInteger(JsonValue scalar, out JsonNode? integer, out decimal number)
+    {
+        integer = null;
+        if (!decimal.TryParse(scalar.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number) || number != decimal.Truncate(number))
+        {
+            return false;
+        }
+
+        integer = number >= long.MinValue && number <= long.MaxValue ? JsonValue.Create((long)number)
+            : number >= 0 && number <= ulong.MaxValue ? JsonValue.Create((ulong)number) : null;
+        return integer is not null;
     }
 
     private static string RangeSuffix(WorkflowParameter parameter) => (parameter.Min, parameter.Max) switch

@@ -19,4 +19,12 @@ public sealed record WorkflowParameter(
     decimal? Max,
     string? Description,
     IReadOnlyList<string>? Choices,
-    ComfyChoiceSource? ChoicesSource);
+    ComfyChoiceSource? ChoicesSource)
+{
+    /// <summary>The longest string value accepted when a definition names no max_length: far above what FLUX's text
+    /// encoders read (T5: 512 tokens), far below what would make a request expensive to carry.</summary>
+    public const int DefaultMaxLength = 10_000;
+
+    /// <summary>The longest string value accepted (string parameters; max_length in the definition).</summary>
+    public int MaxLength { get; init; } = DefaultMaxLength;
+}

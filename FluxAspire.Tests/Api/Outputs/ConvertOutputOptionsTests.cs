@@ -104,12 +104,9 @@ public class ConvertOutputOptionsTests
             "is not an option; the options are quality, alphaQuality, lossless, nearLossless, smartSubsample, preset, effort");
 
     [Fact]
-    public void The_other_formats_option_names_pass_as_the_recipes_union_schema_does()
-    {
-        var (options, errors) = Parse("""{"format": "jpeg", "options": {"lossless": true, "effort": 2}}""");
-        Assert.Empty(errors);
-        Assert.Equal(new JpegOptions(), options!.Jpeg);
-    }
+    public void An_option_of_the_other_format_is_refused_naming_it() =>
+        AssertSingleError("""{"format": "jpeg", "options": {"quality": 70, "effort": 2}}""", "convert_output.options.effort",
+            "is a webp option, not a jpeg one; the jpeg options are quality, progressive, chromaSubsampling, optimizeCoding, mozjpeg, trellisQuantisation, overshootDeringing, optimizeScans, quantisationTable");
 
     [Fact]
     public void Options_must_be_an_object() =>

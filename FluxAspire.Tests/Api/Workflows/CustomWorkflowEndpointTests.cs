@@ -25,7 +25,7 @@ public class CustomWorkflowEndpointTests(CustomWorkflowFolder env) : IClassFixtu
     [Fact]
     public async Task A_definition_in_a_sub_folder_becomes_an_endpoint_that_runs()
     {
-        var (status, body) = await PostAsync("/workflow/flux/portrait", """{"id": "portrait-1", "input": {"prompt": "an old sailor", "size": 320, "extra": true}}""");
+        var (status, body) = await PostAsync("/workflow/flux/portrait", """{"id": "portrait-1", "input": {"prompt": "an old sailor", "size": 320}}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
         // The same key order text2img has always answered with (the derived record's input first).
@@ -41,6 +41,17 @@ public class CustomWorkflowEndpointTests(CustomWorkflowFolder env) : IClassFixtu
         Assert.Equal((320, 320), ((int)graph["27"]!["inputs"]!["width"]!, (int)graph["27"]!["inputs"]!["height"]!));
         Assert.Equal(input["seed"]!.ToJsonString(), graph["31"]!["inputs"]!["seed"]!.ToJsonString());
         Assert.Equal("an old sailor", (string?)graph["6"]!["inputs"]!["text"]);
+    }
+
+    [Fact]
+    public async Task A_field_the_definition_does_not_name_is_refused_not_dropped()
+    {
+        var (status, body) = await PostAsync("/workflow/flux/portrait", """{"input": {"prompt": "an old sailor", "size": 320, "extra": true}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = body["errors"]!.AsObject();
+        Assert.Equal(["input.extra"], errors.Select(p => p.Key));
+        Assert.StartsWith("is not a parameter of this workflow (it takes prompt, size, ", (string?)errors["input.extra"]![0]);
     }
 
     [Fact]

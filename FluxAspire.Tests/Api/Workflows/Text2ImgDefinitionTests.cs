@@ -171,14 +171,42 @@ public class Text2ImgDefinitionTests
         Assert.Equal(new Dictionary<string, string[]> { [$"input.{field}"] = [message] }, errors);
     }
 
-    [Fact]
-    public void Numbers_as_strings_are_read_as_typed_bodies_read_them()
+    [Theory]
+    [InlineData("""{"prompt": "p", "width": "512"}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "width": "+512"}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "width": " 1024 "}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "width": "0x400"}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "width": 1024.5}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "cfg_scale": "1"}""", "input.cfg_scale", "must be a number between 0 and 20")]
+    [InlineData("""{"prompt": "p", "steps": true}""", "input.steps", "must be an integer between 1 and 100")]
+    [InlineData("""{"prompt": "p", "size": 512}""", "input.size", "is not a parameter of this workflow (it takes prompt, width, height, seed, steps, cfg_scale, sampler_name, scheduler, denoise, guidance, checkpoint)")]
+    public void Numbers_are_JSON_numbers_and_unknown_fields_are_refused(string input, string field, string message)
     {
-        var (errors, filled) = WorkflowInputValidator.Validate(Text2Img, JsonNode.Parse("""{"prompt": "p", "width": "512", "cfg_scale": "2.5"}"""), Choices);
+        var (errors, filled) = WorkflowInputValidator.Validate(Text2Img, JsonNode.Parse(input), Choices);
+
+        Assert.Null(filled);
+        Assert.Equal(new Dictionary<string, string[]> { [field] = [message] }, errors);
+    }
+
+    [Theory]
+    [InlineData("1024", 1024L)]
+    [InlineData("1024.0", 1024L)]
+    [InlineData("1.024e3", 1024L)]
+    public void An_integer_may_be_written_as_any_integral_JSON_number(string width, long expected)
+    {
+        var (errors, filled) = WorkflowInputValidator.Validate(Text2Img, JsonNode.Parse($$"""{"prompt": "p", "width": {{width}}}"""), Choices);
 
         Assert.Empty(errors);
-        Assert.Equal(512L, (long)filled!["width"]!);
-        Assert.Equal(2.5, (double)filled["cfg_scale"]!);
+        Assert.Equal(expected, (long)filled!["width"]!);
+    }
+
+    [Fact]
+    public void A_prompt_longer_than_the_maximum_is_refused_with_the_limit()
+    {
+        var (errors, _) = WorkflowInputValidator.Validate(Text2Img, new JsonObject { ["prompt"] = new string('z', WorkflowParameter.DefaultMaxLength + 1) }, Choices);
+
+        Assert.Equal(new Dictionary<string, string[]> { ["input.prompt"] = [$"must be at most {WorkflowParameter.DefaultMaxLength} characters long (got {WorkflowParameter.DefaultMaxLength + 1})"] }, errors);
+        Assert.Empty(WorkflowInputValidator.Validate(Text2Img, new JsonObject { ["prompt"] = new string('z', WorkflowParameter.DefaultMaxLength) }, Choices).Errors);
     }
 
     [Fact]
