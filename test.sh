@@ -10,17 +10,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
 
 # Everything else the tests start (the simulator, the API, Aspire's DCP orchestrator) comes from the build itself:
-# no Docker, no GPU, no services. The one system package is Debian's redis-server: the tests start their own servers on
-# free loopback ports (and the AppHost runs one), so it is only installed here, never started as a service.
+# no Docker, no GPU, no services. Two Debian packages are needed: redis-server (the tests start their own servers on
+# free loopback ports, and the AppHost runs one, so it is only installed here, never started as a service) and nodejs
+# (JSON.stringify as the reference for what the recipe's JavaScript clients do with our JSON).
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; echo "0 passed, 1 failed"; exit 1; }
-if ! command -v redis-server >/dev/null; then
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v node >/dev/null || missing+=(nodejs)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
-    echo "test.sh: redis-server is missing; install it as root: apt-get install -y redis-server" >&2; echo "0 passed, 1 failed"; exit 1
+    echo "test.sh: ${missing[*]} missing; install as root: apt-get install -y ${missing[*]}" >&2; echo "0 passed, 1 failed"; exit 1
   fi
-  echo "test.sh: installing redis-server (Debian package)"
+  echo "test.sh: installing ${missing[*]} (Debian packages)"
   "${sudo[@]}" apt-get update -q \
-    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \
-    || { echo "test.sh: could not install redis-server" >&2; echo "0 passed, 1 failed"; exit 1; }
+    && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || { echo "test.sh: could not install ${missing[*]}" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
 dotnet build FluxAspire.sln -c Debug -warnaserror || { echo "0 passed, 1 failed"; exit 1; }

@@ -50,7 +50,7 @@ public sealed class SystemWebhookNotifier(SystemWebhookSettings settings, Webhoo
             ["event"] = eventName,
             ["data"] = data,
             ["metadata"] = settings.Metadata.DeepClone(),
-        }.ToJsonString();
+        }.ToJsonString(WebhookBodies.Json);
         // The Standard Webhooks id of a system webhook is a fresh UUID (contract §1.5); it doubles as the log key.
         dispatcher.Enqueue(new WebhookMessage(Guid.NewGuid().ToString(), settings.Url!, body, Signed: true, eventName));
     }

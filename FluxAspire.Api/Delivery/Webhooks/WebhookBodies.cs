@@ -14,6 +14,7 @@ public static class WebhookBodies
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JsonStringifyEncoder.Instance,
     };
 
     /// <summary>The request body as the client sent it (typed fields only), never with credentials.</summary>
@@ -42,7 +43,7 @@ public static class WebhookBodies
         var body = Header("type", "prompt.complete", now);
         Merge(body, echo);
         Merge(body, (JsonObject)JsonSerializer.SerializeToNode(response, Json)!);
-        return body.ToJsonString();
+        return body.ToJsonString(Json);
     }
 
     /// <summary>webhook_v2 failure: {type:"prompt.failed", timestamp, ...request body, id, prompt, error, and ComfyUI's
@@ -52,7 +53,7 @@ public static class WebhookBodies
         var body = Header("type", "prompt.failed", now);
         Merge(body, echo);
         AddFailure(body, job, failure);
-        return body.ToJsonString();
+        return body.ToJsonString(Json);
     }
 
     /// <summary>webhook_v2 when the job succeeded but its http_upload did not.</summary>
@@ -63,7 +64,7 @@ public static class WebhookBodies
         body["id"] = job.Id;
         body["prompt"] = job.Graph.DeepClone();
         body["error"] = error;
-        return body.ToJsonString();
+        return body.ToJsonString(Json);
     }
 
     /// <summary>Legacy webhook, one per file: {"event":"output.complete","image","id","filename","prompt","stats"};
@@ -81,7 +82,7 @@ public static class WebhookBodies
             ["filename"] = file.Filename,
             ["prompt"] = result.Graph.DeepClone(),
             ["stats"] = stats,
-        }.ToJsonString();
+        }.ToJsonString(Json);
     }
 
     /// <summary>Legacy webhook failure: {"event":"prompt.failed","id","prompt","error", ComfyUI's error fields}.</summary>
@@ -89,7 +90,7 @@ public static class WebhookBodies
     {
         var body = new JsonObject { ["event"] = "prompt.failed" };
         AddFailure(body, job, failure);
-        return body.ToJsonString();
+        return body.ToJsonString(Json);
     }
 
     private static JsonObject Header(string key, string type, DateTimeOffset now) => new()

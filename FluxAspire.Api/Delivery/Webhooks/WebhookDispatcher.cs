@@ -36,6 +36,11 @@ public sealed class WebhookDispatcher(
         {
             logger.LogWarning("{Key} is not set: webhook_v2 messages go out without a webhook-signature header", WebhookSecret.ConfigurationKey);
         }
+        else if (!secret.IsStrictBase64)
+        {
+            logger.LogWarning("{Key} is not canonical base64: it is decoded leniently, as the recipe's server decodes it ({Bytes} key bytes)",
+                WebhookSecret.ConfigurationKey, secret.Key.Length);
+        }
 
         var slots = new SemaphoreSlim(options.Value.MaxConcurrentDeliveries);
         await foreach (var (key, message) in _queue.Reader.ReadAllAsync(stoppingToken))

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Delivery;
 using Microsoft.AspNetCore.Routing;
 
 namespace FluxAspire.Api.Endpoints.Errors;
@@ -16,6 +17,8 @@ public static class ErrorsServiceCollectionExtensions
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // Responses escape only what JSON requires, as JSON.stringify does (clients of the recipe compare bytes).
+            options.SerializerOptions.Encoder = JsonStringifyEncoder.Instance;
             // A key given twice is ambiguous (JavaScript keeps the last, others the first): refuse it, at every depth.
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new StrictJsonNodeConverter<JsonNode>());

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Delivery;
 using FluxAspire.Api.Pipeline.Problems;
 
 namespace FluxAspire.Api.Endpoints.Errors;
@@ -24,12 +25,15 @@ internal sealed class StrictJsonNodeConverter<TNode> : JsonConverter<TNode> wher
         }
 
         Validate(element, "");
-        return (TNode?)(element.ValueKind switch
+        var node = element.ValueKind switch
         {
             JsonValueKind.Object => JsonObject.Create(element),
             JsonValueKind.Array => JsonArray.Create(element),
             _ => (JsonNode?)JsonValue.Create(element),
-        });
+        };
+        // Kept in the key order the recipe's (JavaScript) server would see, so what we echo matches what it writes.
+        JavaScriptKeyOrder.Apply(node);
+        return (TNode?)node;
     }
 
     public override void Write(Utf8JsonWriter writer, TNode value, JsonSerializerOptions options) => value.WriteTo(writer, options);

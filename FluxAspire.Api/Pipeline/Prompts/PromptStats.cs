@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Delivery;
 using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Api.Pipeline.Prompts;
@@ -14,7 +15,9 @@ public sealed record PromptStats(
 {
     public static PromptStats From(JobStats stats) => new(
         new ComfyExecutionStats(stats.ComfyStart, stats.ComfyEnd, stats.ComfyEnd - stats.ComfyStart,
-            stats.NodeStarts.ToDictionary(n => n.Key, n => new NodeExecutionStats(n.Value), StringComparer.Ordinal)),
+            new OrderedDictionary<string, NodeExecutionStats>(
+                JavaScriptKeyOrder.Order(stats.NodeStarts, n => n.Key).Select(n => KeyValuePair.Create(n.Key, new NodeExecutionStats(n.Value))),
+                StringComparer.Ordinal)),
         Ms(stats.Preprocess), Ms(stats.ComfyRoundTrip), Ms(stats.Postprocess), Ms(stats.Upload), Ms(stats.Total));
 
     private static double Ms(TimeSpan duration) => Math.Round(duration.TotalMilliseconds, 3);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Delivery;
 
 namespace FluxAspire.Api.Pipeline.Workflows;
 
@@ -17,6 +18,7 @@ public static class WorkflowDefinitionReader
     public static WorkflowDefinition Read(string route, string paramsFile, string graphFile)
     {
         var graph = ParseObject(graphFile, "the graph");
+        JavaScriptKeyOrder.Apply(graph); // node ids in the order the recipe's server writes them
         var map = ParseObject(paramsFile, "the parameter map");
         try
         {

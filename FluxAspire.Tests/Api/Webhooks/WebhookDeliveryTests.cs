@@ -70,6 +70,26 @@ public class WebhookDeliveryTests(WebhookEnvironment env) : IClassFixture<Webhoo
     }
 
     [Fact]
+    public async Task A_webhook_v2_body_is_byte_for_byte_what_JSON_stringify_writes_so_recipe_clients_verify_it()
+    {
+        var id = NewId("v2-stringify");
+        var (status, _) = await PostAsync("/workflow/text2img", new JsonObject
+        {
+            ["id"] = id,
+            ["input"] = new JsonObject { ["prompt"] = "café <b>&</b> ☕ 画像 😀 \u2028 \"quoted\" \\ tab\t", ["width"] = 256, ["height"] = 256, ["steps"] = 1 },
+            ["webhook_v2"] = Url("/v2/stringify"),
+        });
+        Assert.Equal(HttpStatusCode.Accepted, status);
+
+        var hook = (await env.Receiver.WaitForAsync("/v2/stringify")).Single();
+        StandardWebhooksVerifier.Verify(WebhookEnvironment.Secret, hook);
+        Assert.Contains('+', hook.BodyText); // base64 image data, written as it is
+        Assert.DoesNotContain("\\u002B", hook.BodyText, StringComparison.Ordinal);
+        // The recipe's clients check the signature over JSON.stringify(JSON.parse(body)): node is that reference.
+        Assert.Equal(hook.BodyText, await NodeJs.StringifyAsync(hook.BodyText));
+    }
+
+    [Fact]
     public async Task Webhook_v2_on_text2img_echoes_the_input_with_defaults()
     {
         var id = NewId("v2-t2i");

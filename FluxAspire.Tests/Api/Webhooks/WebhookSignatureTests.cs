@@ -40,10 +40,28 @@ public class WebhookSignatureTests
         Assert.Null(WebhookSecret.Parse(secret).Key);
     }
 
-    [Fact]
-    public void A_secret_that_is_not_base64_is_refused_without_quoting_it()
+    [Theory]
+    [InlineData("testsecret", "b5eb2db1e72b7a")] // the recipe's own example of a secret that is not base64
+    [InlineData("not base64 at all!", "9e8b5b6ac7bae1ab5a96")]
+    [InlineData("dGVz dHNl\nY3JldA", "74657374736563726574")] // whitespace skipped
+    [InlineData("YWJj=ZGVm", "616263")] // decoding stops at the first '='
+    [InlineData("-_-_", "fbffbf")] // the URL-safe alphabet
+    [InlineData("$$$", "")]
+    public void A_secret_that_is_not_canonical_base64_gives_the_key_bytes_the_recipes_server_derives(string secret, string hex)
     {
-        var error = Assert.Throws<FormatException>(() => WebhookSecret.Parse("not base64 at all!"));
-        Assert.Equal("WEBHOOK_SECRET must be base64, optionally prefixed with 'whsec_'.", error.Message);
+        var parsed = WebhookSecret.Parse(secret);
+        Assert.Equal(hex, Convert.ToHexStringLower(parsed.Key!));
+        Assert.False(parsed.IsStrictBase64);
+    }
+
+    [Fact]
+    public void A_lenient_secret_signs_as_an_independent_Standard_Webhooks_implementation_with_the_same_key()
+    {
+        // The StandardWebhooks package takes the key as base64; give it the bytes the recipe derives from "testsecret".
+        var key = WebhookSecret.Parse("testsecret").Key!;
+        const string body = """{"type":"prompt.complete","id":"a"}""";
+        var ours = WebhookSignature.Sign("msg_1", 1767225600, body, key);
+        var package = new StandardWebhook(Convert.ToBase64String(key)).Sign("msg_1", DateTimeOffset.FromUnixTimeSeconds(1767225600), body);
+        Assert.Equal(package, ours);
     }
 }
