@@ -40,21 +40,13 @@ public sealed class AppHostEndToEndTests(AppHostFixture fixture)
     public async Task Api_becomes_ready_once_comfyui_answers_and_warmup_ran()
     {
         using var api = fixture.CreateApiClient();
-        var deadline = DateTime.UtcNow + ReadyDeadline;
-        HttpStatusCode status;
-        string body;
-        do
+        var (status, body) = (default(HttpStatusCode), "");
+        await Eventually.TryUntilAsync(async () =>
         {
             using var response = await api.GetAsync("/ready");
             (status, body) = (response.StatusCode, await response.Content.ReadAsStringAsync());
-            if (status == HttpStatusCode.OK)
-            {
-                break;
-            }
-
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < deadline);
+            return status == HttpStatusCode.OK;
+        }, ReadyDeadline, TimeSpan.FromMilliseconds(250));
 
         Assert.True(status == HttpStatusCode.OK, $"/ready still {(int)status} after {ReadyDeadline}: {body}\n{fixture.Logs}");
     }
@@ -104,12 +96,9 @@ public sealed class AppHostEndToEndTests(AppHostFixture fixture)
     [Fact]
     public async Task Simulator_output_reaches_the_resource_logs()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!fixture.Logs.Contains("[comfyui] ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        const string listening = "ComfySim (simulated ComfyUI 0.3.64, no GPU) listening on http://127.0.0.1:";
+        await Eventually.TryUntilAsync(() => fixture.Logs.Contains(listening, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
-        Assert.Contains("ComfySim (simulated ComfyUI 0.3.64, no GPU) listening on http://127.0.0.1:", fixture.Logs);
+        Assert.Contains(listening, fixture.Logs);
     }
 }

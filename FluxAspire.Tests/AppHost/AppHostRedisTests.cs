@@ -24,20 +24,14 @@ public sealed class AppHostRedisTests(AppHostFixture fixture)
 
         // Connected: /ready (once warm) lists no degradation.
         using var http = fixture.CreateApiClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string body;
-        while (true)
+        var body = "";
+        var ready = await Eventually.TryUntilAsync(async () =>
         {
             using var response = await http.GetAsync("/ready");
             body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.OK && JsonNode.Parse(body)!["degraded"]!.AsArray().Count == 0)
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/ready: {body}\n{fixture.Logs}");
-            await Task.Delay(250);
-        }
+            return response.StatusCode == HttpStatusCode.OK && JsonNode.Parse(body)!["degraded"]!.AsArray().Count == 0;
+        }, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        Assert.True(ready, $"/ready: {body}\n{fixture.Logs}");
     }
 
     [Fact]

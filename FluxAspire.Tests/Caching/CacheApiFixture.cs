@@ -10,6 +10,7 @@ public class CacheApiFixture : ApiWithReceiver
     {
         ["Cache__Enabled"] = "true",
         ["Warmup__Enabled"] = "false",
+        ["Logging__LogLevel__FluxAspire.Api.Pipeline.Caching.ResultCache"] = "Debug", // "Result of job … cached": a store tests can wait for
     })
     {
     }

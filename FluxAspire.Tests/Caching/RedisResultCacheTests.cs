@@ -98,18 +98,15 @@ public sealed class RedisResultCacheTests(RedisCacheFixture env) : IClassFixture
     /// <summary>The same prompt until it is a hit: after a restart the first success stores again.</summary>
     private static async Task WaitForHitAsync(HttpClient http, ulong seed, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
         var attempt = 0;
-        CacheAnswer last;
-        do
+        CacheAnswer? last = null;
+        var hit = await Eventually.TryUntilAsync(async () =>
         {
             last = await http.PostAsync("/prompt", Prompt($"back-{attempt++}", seed));
             Assert.Equal(HttpStatusCode.OK, last.Status);
-            if (last.XCache == "hit") return;
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < deadline);
+            return last.XCache == "hit";
+        }, timeout, TimeSpan.FromMilliseconds(250));
 
-        Assert.Fail($"no hit within {timeout} after Redis came back; last: {last}");
+        Assert.True(hit, $"no hit within {timeout} after Redis came back; last: {last}");
     }
 }

@@ -125,7 +125,8 @@ public sealed class ResultCacheApiTests(CacheApiFixture env) : IClassFixture<Cac
         Assert.Equal((HttpStatusCode.Accepted, "miss"), (first.Status, first.XCache));
         var ran = await jobs.WaitForStatusAsync("job-miss-1", "succeeded");
         // The job's end stores its result just after the job reads as succeeded (in the background, on the replica that ended it).
-        await Task.Delay(500);
+        await Eventually.UntilAsync(() => env.Api.Log.Contains("Result of job job-miss-1 cached (", StringComparison.Ordinal), TimeSpan.FromSeconds(10),
+            () => $"the API to log that it cached job-miss-1's result:\n{env.Api.Log}");
         var runs = await _sim.HistoryCountAsync();
         await FailEveryRunAsync();
 

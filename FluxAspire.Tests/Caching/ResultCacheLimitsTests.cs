@@ -17,7 +17,7 @@ public sealed class ResultCacheLimitsTests(CacheLimitsFixture env) : IClassFixtu
     {
         var first = await _http.PostAsync("/prompt", Prompt("ttl-1", seed: 7007, size: 256));
         var hit = await _http.PostAsync("/prompt", Prompt("ttl-2", seed: 7007, size: 256));
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // the 3 s TTL passing is the scenario, in a separate process's real clock
         var expired = await _http.PostAsync("/prompt", Prompt("ttl-3", seed: 7007, size: 256));
 
         Assert.Equal(("miss", "hit", "miss"), (first.XCache, hit.XCache, expired.XCache));

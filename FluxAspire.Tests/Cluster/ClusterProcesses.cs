@@ -27,17 +27,6 @@ internal static class ClusterProcesses
         return history!.Select(p => p.Key).ToList();
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {timeout.TotalSeconds} s waiting for: {what}");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>True while a simulator runs (or holds queued) the prompt <paramref name="id"/>.</summary>
     public static async Task<bool> IsRunningOnAsync(SimulatorProcess comfyui, string id)
     {

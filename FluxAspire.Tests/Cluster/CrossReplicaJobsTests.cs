@@ -80,8 +80,8 @@ public sealed class CrossReplicaJobsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, canceled.Status);
         Assert.Equal("canceled", (string?)canceled.Body["status"]);
-        await EventuallyAsync(async () => !await IsRunningOnAsync(comfyui, id), TimeSpan.FromSeconds(10),
-            $"the job to stop in its ComfyUI; logs:\n{_apiA.Log}\n---\n{_apiB.Log}");
+        await Eventually.UntilAsync(async () => !await IsRunningOnAsync(comfyui, id), TimeSpan.FromSeconds(10),
+            () => $"the job to stop in its ComfyUI; logs:\n{_apiA.Log}\n---\n{_apiB.Log}");
         Assert.Equal("canceled", (string?)(await onB.GetAsync(id)).Body["status"]);
         Assert.Equal((await other.CancelAsync(id)).Body["status"]!.ToJsonString(), canceled.Body["status"]!.ToJsonString()); // idempotent
         Assert.Equal(1, (int)running["attempts"]!);

@@ -20,11 +20,11 @@ public sealed class DrainTests
         using var caller = stopping.CreateClient(TimeSpan.FromSeconds(90));
         var id = $"drain-{Guid.NewGuid():N}";
         var response = caller.PostAsJsonAsync("/prompt", new JsonObject { ["id"] = id, ["prompt"] = TestGraphs.Flux(steps: 20) });
-        await EventuallyAsync(() => IsRunningOnAsync(slow, id), TimeSpan.FromSeconds(20), "the job running on the first replica's ComfyUI");
+        await Eventually.UntilAsync(() => IsRunningOnAsync(slow, id), TimeSpan.FromSeconds(20), "the job running on the first replica's ComfyUI");
         await using var other = await StartReplicaAsync(fast, redis);
 
         stopping.Terminate();
-        await EventuallyAsync(async () => await ReadyStatusAsync(stopping) is HttpStatusCode.ServiceUnavailable or null, TimeSpan.FromSeconds(5),
+        await Eventually.UntilAsync(async () => await ReadyStatusAsync(stopping) is HttpStatusCode.ServiceUnavailable or null, TimeSpan.FromSeconds(5),
             "/ready to refuse while draining");
 
         using var answered = await response;

@@ -20,6 +20,7 @@ public sealed class RedisRestartTests
         using var http = api.CreateClient(TimeSpan.FromSeconds(90));
 
         using var stop = new CancellationTokenSource();
+        var answered = 0;
         var clients = Enumerable.Range(0, 3).Select(async client =>
         {
             var statuses = new List<HttpStatusCode>();
@@ -27,6 +28,7 @@ public sealed class RedisRestartTests
             {
                 using var response = await http.PostAsJsonAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, steps: 3, seed: (ulong)(client * 1000 + i)) });
                 statuses.Add(response.StatusCode);
+                Interlocked.Increment(ref answered);
             }
 
             return statuses;
@@ -44,14 +46,25 @@ public sealed class RedisRestartTests
             }
         }
 
-        await Task.Delay(1000);
+        // Until 3 requests were both sent and answered (after the up to 3 that were in flight), rather than a fixed time;
+        // a client that threw ends the wait, so awaiting the clients says why.
+        async Task AnsweredAsync(string phase)
+        {
+            var target = Volatile.Read(ref answered) + clients.Count + 3;
+            await Eventually.UntilAsync(() => Volatile.Read(ref answered) >= target || clients.Any(c => c.IsCompleted), TimeSpan.FromSeconds(60),
+                () => $"3 requests sent and answered {phase} ({Volatile.Read(ref answered)} answered so far); the API's log:\n{api.Log}");
+        }
+
+        await AnsweredAsync("before Redis stops");
         await SubmitJobsAsync(3);   // in Redis when it stops
         await redis.StopAsync();
         await SubmitJobsAsync(3);   // accepted while Redis is down
-        await Task.Delay(2000);
+        // Down until the API noticed, with the clients' requests in flight meanwhile.
+        await Eventually.UntilAsync(() => api.Log.Contains("; the API goes on without it (", StringComparison.Ordinal), TimeSpan.FromSeconds(30),
+            () => $"the API to log that Redis is unreachable:\n{api.Log}");
         await redis.StartAgainAsync();
         await SubmitJobsAsync(3);   // after it is back
-        await Task.Delay(2000);
+        await AnsweredAsync("after Redis is back");
         await stop.CancelAsync();
         var all = (await Task.WhenAll(clients)).SelectMany(s => s).ToList();
 

@@ -72,11 +72,7 @@ public sealed class ComfyUICommandTests(ComfyUICommandTests.Simulator simulator)
 
     private static async Task WaitForAsync(Func<bool> condition, SimulatorProcess sim)
     {
-        for (var i = 0; i < 50 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
+        await Eventually.TryUntilAsync(condition, TimeSpan.FromSeconds(5));
         Assert.True(condition(), sim.Log);
     }
 

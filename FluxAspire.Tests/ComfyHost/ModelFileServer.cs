@@ -126,7 +126,9 @@ internal sealed class ModelFileServer : IAsyncDisposable
         {
             await response.OutputStream.WriteAsync(Content.AsMemory((int)from, cut));
             await response.OutputStream.FlushAsync();
-            await Task.Delay(300);   // let the client read what was sent before the connection goes
+            // The fake server's own pacing, not a wait before an assertion: the client cannot be observed reading, so
+            // give it time to take what was sent before the reset, as a real server's mid-body failure would.
+            await Task.Delay(300);
             response.Abort();   // a reset connection in the middle of the body
             return;
         }

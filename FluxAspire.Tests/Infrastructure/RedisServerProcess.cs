@@ -182,8 +182,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
     private async Task WaitUntilAnsweringAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var answered = await Eventually.TryUntilAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -191,10 +190,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}:\n{Log}");
             }
 
-            if (await PingAsync(TimeSpan.FromMilliseconds(500))) return;
-            await Task.Delay(50);
-        }
-
+            return await PingAsync(TimeSpan.FromMilliseconds(500));
+        }, timeout);
+        if (answered) return;
         throw new TimeoutException($"redis-server on {Port} did not answer PING within {timeout}:\n{Log}");
     }
 

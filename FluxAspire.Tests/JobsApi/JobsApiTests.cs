@@ -195,15 +195,13 @@ public class JobsApiTests(JobsApiEnvironment env)
         // Jobs:ResultRetention is 1 s here; a synchronous request is also a job, and GET /jobs/{id} shows it.
         var expired = await _jobs.WaitAsync(syncId, _ => true);
         Assert.Equal("succeeded", (string?)expired["status"]);
-        HttpStatusCode syncOutput;
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        do
+        var syncOutput = HttpStatusCode.OK;
+        await Eventually.TryUntilAsync(async () =>
         {
-            await Task.Delay(200);
             using var response = await _jobs.Http.GetAsync($"/jobs/{syncId}/outputs/0");
             syncOutput = response.StatusCode;
-        }
-        while (syncOutput == HttpStatusCode.OK && DateTime.UtcNow < deadline);
+            return syncOutput != HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
 
         Assert.Equal(HttpStatusCode.NotFound, syncOutput);
         var kept = await _jobs.GetAsync(syncId);

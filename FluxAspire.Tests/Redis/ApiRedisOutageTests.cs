@@ -93,22 +93,18 @@ public sealed partial class ApiRedisOutageTests
     /// <summary>Polls /ready (always 200 here: Redis trouble never makes it 503) until its degraded list matches.</summary>
     private static async Task<JsonArray> WaitForDegradedAsync(HttpClient http, Func<JsonArray, bool> wanted)
     {
-        var deadline = DateTime.UtcNow + Settle;
         var last = "";
-        while (true)
+        JsonArray degraded = [];
+        var reached = await Eventually.TryUntilAsync(async () =>
         {
             using var response = await http.GetAsync("/ready");
             last = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"/ready {(int)response.StatusCode}: {last}");
-            var degraded = JsonNode.Parse(last)!["degraded"]!.AsArray();
-            if (wanted(degraded))
-            {
-                return degraded;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/ready's degraded list did not reach the expected state within {Settle}: {last}");
-            await Task.Delay(100);
-        }
+            degraded = JsonNode.Parse(last)!["degraded"]!.AsArray();
+            return wanted(degraded);
+        }, Settle, TimeSpan.FromMilliseconds(100));
+        Assert.True(reached, $"/ready's degraded list did not reach the expected state within {Settle}: {last}");
+        return degraded;
     }
 
     private static Regex UnreachableReason(int port) =>

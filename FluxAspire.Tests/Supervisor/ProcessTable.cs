@@ -15,21 +15,7 @@ internal static class ProcessTable
 
     public static string? NameOf(int pid) => Read($"/proc/{pid}/comm")?.Trim();
 
-    public static async Task<bool> WaitUntilGoneAsync(int pid, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!IsGone(pid))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return true;
-    }
+    public static Task<bool> WaitUntilGoneAsync(int pid, TimeSpan timeout) => Eventually.TryUntilAsync(() => IsGone(pid), timeout);
 
     public static void Signal(int pid, int signal)
     {

@@ -81,35 +81,24 @@ public sealed partial class SupervisedApi : IAsyncDisposable
     }
 
     /// <summary>Waits until the API's log holds <paramref name="text"/>; fails with the log otherwise.</summary>
-    public async Task WaitForLogAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Api.Log.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the API did not log \"{text}\" within {timeout}:\n{Api.Log}");
-            await Task.Delay(50);
-        }
-    }
+    public async Task WaitForLogAsync(string text, TimeSpan timeout) =>
+        Assert.True(await Eventually.TryUntilAsync(() => Api.Log.Contains(text, StringComparison.Ordinal), timeout),
+            $"the API did not log \"{text}\" within {timeout}:\n{Api.Log}");
 
     /// <summary>Polls GET /ready until its status is <paramref name="wanted"/>; returns every reason seen on the way.</summary>
     public async Task<List<string>> WaitForReadyAsync(HttpStatusCode wanted, TimeSpan timeout)
     {
         using var http = Api.CreateClient(TimeSpan.FromSeconds(5));
         var seen = new List<string>();
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var answered = await Eventually.TryUntilAsync(async () =>
         {
             using var response = await http.GetAsync("/ready");
             var reasons = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["reasons"]!.AsArray().Select(r => (string)r!);
             seen.AddRange(reasons.Except(seen));
-            if (response.StatusCode == wanted)
-            {
-                return seen;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"/ready did not answer {(int)wanted} within {timeout}; reasons seen: {string.Join(" | ", seen)}\n{Api.Log}");
-            await Task.Delay(50);
-        }
+            return response.StatusCode == wanted;
+        }, timeout);
+        Assert.True(answered, $"/ready did not answer {(int)wanted} within {timeout}; reasons seen: {string.Join(" | ", seen)}\n{Api.Log}");
+        return seen;
     }
 
     public async ValueTask DisposeAsync()

@@ -58,6 +58,7 @@ public sealed partial class ResultCache(IResultCacheStore store, IOptions<CacheO
         {
             await store.SetAsync(key, entry, options.Value.Ttl, cancellationToken).WaitAsync(options.Value.Timeout, time, cancellationToken);
             Succeeded();
+            LogStored(result.Id, store.Kind, options.Value.Ttl);
             return true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -88,6 +89,9 @@ public sealed partial class ResultCache(IResultCacheStore store, IOptions<CacheO
 
     [LoggerMessage(LogLevel.Information, "Result cache ({Store}) answers again")]
     private partial void LogRecovered(string store);
+
+    [LoggerMessage(LogLevel.Debug, "Result of job {JobId} cached ({Store}) for {Ttl}")]
+    private partial void LogStored(string jobId, string store, TimeSpan ttl);
 
     [LoggerMessage(LogLevel.Information, "Result of job {JobId} not cached: {Bytes} bytes is over Cache:MaxEntryBytes ({MaxBytes})")]
     private partial void LogTooLarge(string jobId, long bytes, long maxBytes);

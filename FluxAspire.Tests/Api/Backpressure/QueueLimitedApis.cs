@@ -30,17 +30,13 @@ internal static class QueueLimitedRequests
     /// <summary>Polls GET /ready until it answers <paramref name="wanted"/> or 10 s pass; returns the last answer.</summary>
     public static async Task<(HttpStatusCode Status, JsonObject Body)> WaitForReadyAsync(this HttpClient http, HttpStatusCode wanted)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
+        (HttpStatusCode Status, JsonObject Body) last = default;
+        await Eventually.TryUntilAsync(async () =>
         {
             using var response = await http.GetAsync("/ready");
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            if (response.StatusCode == wanted || DateTime.UtcNow > deadline)
-            {
-                return (response.StatusCode, body);
-            }
-
-            await Task.Delay(50);
-        }
+            last = (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+            return last.Status == wanted;
+        }, TimeSpan.FromSeconds(10));
+        return last;
     }
 }

@@ -64,11 +64,7 @@ public sealed class DownloadTests(CredentialsApiFixture fixture) : IClassFixture
             ["status"] = "started",
         }.ToJsonString(), JsonNode.Parse(text)!.ToJsonString());
         var path = Path.Combine(fixture.ModelsDirectory, "vae", "background-model.safetensors");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!File.Exists(path) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => File.Exists(path), TimeSpan.FromSeconds(20), $"the background download to appear at {path}");
 
         Assert.Equal(CredentialsApiFixture.Model, await File.ReadAllBytesAsync(path));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.ModelsDirectory, ".downloads")));
@@ -86,11 +82,7 @@ public sealed class DownloadTests(CredentialsApiFixture fixture) : IClassFixture
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         var expected = $"Download of {fixture.Url("/bearer/refused.safetensors")} to checkpoints/refused.safetensors failed: the server answered 401";
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!fixture.Api.Log.Contains(expected, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TryUntilAsync(() => fixture.Api.Log.Contains(expected, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
 
         Assert.Contains(expected, fixture.Api.Log);
         CredentialsTests.AssertNoSecret(fixture.Api.Log);

@@ -20,7 +20,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
     {
         var id = $"run-{Guid.NewGuid():N}";
         var request = PostPromptAsync(id, InputsGraphs.FluxWithInput(Base64Png, steps: 40));
-        await WaitUntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(id));
+        await Eventually.UntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(id), Soon, $"{id} running in ComfyUI's /queue");
 
         var (status, answer) = await InterruptAsync(id);
 
@@ -52,7 +52,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
             ["webhook_v2"] = hook,
         });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        await WaitUntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(id));
+        await Eventually.UntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(id), Soon, $"{id} running in ComfyUI's /queue");
 
         Assert.Equal(HttpStatusCode.OK, (await InterruptAsync(id)).Status);
 
@@ -73,7 +73,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
         var running = $"first-{Guid.NewGuid():N}";
         var queued = $"second-{Guid.NewGuid():N}";
         var first = PostPromptAsync(running, TestGraphs.Flux(width: 256, height: 256, steps: 40));
-        await WaitUntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(running));
+        await Eventually.UntilAsync(async () => (await ComfyQueueAsync()).Running.Contains(running), Soon, $"{running} running in ComfyUI's /queue");
         var second = PostPromptAsync(queued, InputsGraphs.LoadAndSave(Base64Png)); // Prefetch=1: waits in our queue
 
         var (status, answer) = await InterruptWhenKnownAsync(queued);
@@ -110,7 +110,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
         try
         {
             var request = PostPromptAsync(id, InputsGraphs.FluxWithInput(Base64Png, steps: 2));
-            await WaitUntilAsync(async () => (await ComfyQueueAsync()).Pending.Contains(id));
+            await Eventually.UntilAsync(async () => (await ComfyQueueAsync()).Pending.Contains(id), Soon, $"{id} pending in ComfyUI's /queue");
 
             var (status, _) = await InterruptAsync(id);
 
@@ -124,7 +124,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
         finally
         {
             using var stop = await _sim.PostAsJsonAsync("/interrupt", new JsonObject { ["prompt_id"] = blocker });
-            await WaitUntilAsync(async () => await ComfyHistoryAsync(blocker) is not null);
+            await Eventually.UntilAsync(async () => await ComfyHistoryAsync(blocker) is not null, Soon, $"{blocker} in ComfyUI's /history");
         }
     }
 
@@ -180,7 +180,7 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
 
             Assert.Contains("Cleanup is on: job files are deleted from", fixture.Api.Log);
             // Cleanup runs in the background after each job; it must leave exactly the folders' original files.
-            await WaitUntilAsync(() => Task.FromResult(fixture.FilesOnComfyDisk().SetEquals(fixture.InitialFiles)), TimeSpan.FromSeconds(20),
+            await Eventually.UntilAsync(() => fixture.FilesOnComfyDisk().SetEquals(fixture.InitialFiles), TimeSpan.FromSeconds(20),
                 () => "left on ComfyUI's disk: " + string.Join(", ", fixture.FilesOnComfyDisk().Except(fixture.InitialFiles)));
         }
         finally
@@ -215,17 +215,9 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
     /// <summary>Interrupts a job whose request was just sent (it may not have reached the API yet).</summary>
     private async Task<(HttpStatusCode Status, JsonObject Body)> InterruptWhenKnownAsync(string id)
     {
-        var until = DateTime.UtcNow + Soon;
-        while (true)
-        {
-            var result = await InterruptAsync(id);
-            if (result.Status != HttpStatusCode.NotFound || DateTime.UtcNow > until)
-            {
-                return result;
-            }
-
-            await Task.Delay(20);
-        }
+        (HttpStatusCode Status, JsonObject Body) result = default;
+        await Eventually.TryUntilAsync(async () => (result = await InterruptAsync(id)).Status != HttpStatusCode.NotFound, Soon);
+        return result;
     }
 
     private async Task<FluxAspire.Tests.Api.Outbound.ReceivedRequest> NextWebhookAsync()
@@ -251,18 +243,4 @@ public sealed class InterruptAndCleanupTests(InputsApiFixture fixture) : IClassF
 
     private async Task<JsonObject?> ComfyHistoryAsync(string id) =>
         JsonNode.Parse(await _sim.GetStringAsync($"/history/{id}"))![id] as JsonObject;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, Func<string>? describe = null)
-    {
-        var until = DateTime.UtcNow + (timeout ?? Soon);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail("timed out waiting: " + (describe?.Invoke() ?? "condition never held"));
-            }
-
-            await Task.Delay(25);
-        }
-    }
 }

@@ -53,6 +53,8 @@ public sealed class FaultInjectionTests(PreviewSimulatorFixture fixture) : IClas
         {
             var id = await QueueAsync(http, Flux(socket.ClientId, seed: 600));
             await socket.WaitForAsync(m => m.Token == "executing:8", TimeSpan.FromSeconds(10));
+            // A "nothing happens" window, not a wait before an assertion: while the stall holds, no later event exists
+            // to wait for (unstalled, VAEDecode ends within one 20 ms step).
             await Task.Delay(300);
             Assert.Equal("{}", await http.GetStringAsync($"/history/{id}")); // still running
             await PostAsync(http, "/interrupt", new JsonObject());
@@ -78,10 +80,9 @@ public sealed class FaultInjectionTests(PreviewSimulatorFixture fixture) : IClas
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True((int)JsonNode.Parse(text)!["dropped_websockets"]! >= 2);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(socket.Closed && bystander.Closed) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TryUntilAsync(() => socket.Closed && bystander.Closed, TimeSpan.FromSeconds(10));
         Assert.True(socket.Closed && bystander.Closed);
-        while (await http.GetStringAsync($"/history/{id}") == "{}" && DateTime.UtcNow < deadline.AddSeconds(10)) await Task.Delay(50);
+        await Eventually.TryUntilAsync(async () => await http.GetStringAsync($"/history/{id}") != "{}", TimeSpan.FromSeconds(20));
         Assert.Equal("success", (string?)(await GetJsonAsync(http, $"/history/{id}"))[id]!["status"]!["status_str"]);
         Assert.Equal("{}", await http.GetStringAsync("/sim/faults")); // an action, not a lasting fault
     }
@@ -117,8 +118,7 @@ public sealed class FaultInjectionTests(PreviewSimulatorFixture fixture) : IClas
         await socket.WaitForAsync(m => m.Type == "execution_start", TimeSpan.FromSeconds(5)); // it died mid-job…
         Assert.DoesNotContain("execution_success", socket.Tokens); // …before finishing
         Assert.DoesNotContain("executing:8", socket.Tokens);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!socket.Closed && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.TryUntilAsync(() => socket.Closed, TimeSpan.FromSeconds(5));
         Assert.True(socket.Closed);
     }
 }

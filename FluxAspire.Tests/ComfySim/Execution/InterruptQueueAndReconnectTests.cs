@@ -124,20 +124,18 @@ public sealed class InterruptQueueAndReconnectTests(SlowSimulatorFixture fixture
         var clientId = Guid.NewGuid().ToString("N");
         var old = await SimSocket.ConnectAsync(_sim, clientId);
         await using var replacement = await SimSocket.ConnectAsync(_sim, clientId);
-        await old.CloseAsync();
+        await old.CloseAsync(); // returns once the server's close frame came, which it sends after unregistering the sid
         await old.DisposeAsync();
-        await Task.Delay(200);
 
         var id = await QueueAsync(http, Flux(clientId, seed: 77, steps: 2));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await http.GetStringAsync($"/history/{id}") == "{}" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.TryUntilAsync(async () => await http.GetStringAsync($"/history/{id}") != "{}", TimeSpan.FromSeconds(20));
 
         Assert.NotEqual("{}", await http.GetStringAsync($"/history/{id}"));
-        await Task.Delay(200);
-        Assert.Empty(replacement.Messages); // unregistered: not even the status broadcasts arrive
+        // The history entry and the run's last status broadcast are written together; the socket's first text message is
+        // answered through the same ordered outbox as broadcasts, so once the answer is in, no broadcast can still follow.
+        await replacement.SendTextAsync("""{"type": "feature_flags", "data": {}}""");
+        await replacement.WaitForAsync(m => m.Type == "feature_flags", TimeSpan.FromSeconds(10));
+        Assert.Equal(["feature_flags"], replacement.Tokens); // unregistered: not even the status broadcasts arrive
         Assert.False(replacement.Closed); // …yet the socket was never closed
     }
 

@@ -70,12 +70,7 @@ public sealed class RunMessageSequenceTests(PreviewSimulatorFixture fixture) : I
         // New seed, negotiated client (run3_ffclient): loader and text nodes cached, previews as event 4 with metadata.
         // Socket c saw both runs only through their status broadcasts (3 each); those can reach it after a's
         // executing-null, so wait for all six before clearing, or a late one would open c's next sequence.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (c.Messages.Count(m => m.Type == "status") < 6 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
+        await Eventually.TryUntilAsync(() => c.Messages.Count(m => m.Type == "status") >= 6, TimeSpan.FromSeconds(10));
         Assert.Equal(6, c.Messages.Count(m => m.Type == "status"));
         a.Clear();
         c.Clear();

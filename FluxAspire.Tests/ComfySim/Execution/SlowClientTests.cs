@@ -18,8 +18,7 @@ public sealed class SlowClientTests
 
         // ~85 KB of preview per step: 800 steps is far more than the socket buffers plus the 32 MB outbox budget.
         var id = await QueueAsync(http, Flux(clientId, seed: 900, steps: 800));
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (await http.GetStringAsync($"/history/{id}") == "{}" && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.TryUntilAsync(async () => await http.GetStringAsync($"/history/{id}") != "{}", TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(100));
         Assert.Contains("\"status_str\":\"success\"", await http.GetStringAsync($"/history/{id}"), StringComparison.Ordinal);
 
         // Reading now drains what was delivered before the drop, then the connection ends without the final message.
