@@ -14,6 +14,7 @@ using FluxAspire.Api.Operations.ApiKeys;
 using FluxAspire.Api.Operations.Backpressure;
 using FluxAspire.Api.Operations.Readiness;
 using FluxAspire.Api.Operations.Redis;
+using FluxAspire.Api.Operations.Resilience;
 using FluxAspire.Api.Operations.Supervisor;
 using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Pipeline.Caching;
@@ -29,6 +30,7 @@ using FluxAspire.Api.Pipeline.Workflows;
 // Layers (see ARCHITECTURE.md): Endpoints → Pipeline → Delivery, with Operations beside them.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddResilience();
 builder.AddApiKeys();
 builder.AddApiErrors();
 builder.AddComfy();

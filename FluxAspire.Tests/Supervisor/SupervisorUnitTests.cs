@@ -7,16 +7,6 @@ namespace FluxAspire.Tests.Supervisor;
 public sealed class SupervisorUnitTests
 {
     [Fact]
-    public void Backoff_doubles_up_to_the_cap_and_starts_over_after_a_reset()
-    {
-        var backoff = new RestartBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1));
-
-        Assert.Equal([200, 400, 800, 1000, 1000], Enumerable.Range(0, 5).Select(_ => backoff.Next().TotalMilliseconds));
-        backoff.Reset();
-        Assert.Equal(200, backoff.Next().TotalMilliseconds);
-    }
-
-    [Fact]
     public void The_child_gets_the_environment_without_the_apis_secrets()
     {
         var environment = new Dictionary<string, string?>

@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
 using System.Threading.Channels;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Operations.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace FluxAspire.Api.Delivery.Webhooks;
 
 /// <summary>
-/// The background delivery queue: each webhook is POSTed through the SSRF-guarded client and retried with exponential
-/// backoff and jitter (network errors, 408, 429 and 5xx; Retry-After honoured) for Webhooks:RetryFor. Deliveries run
+/// The background delivery queue: each webhook is POSTed through the SSRF-guarded client and retried through the
+/// <see cref="ResiliencePipelines.Webhooks"/> pipeline (<see cref="WebhookRetry"/>: exponential backoff and jitter for
+/// network errors, 408, 429 and 5xx, Retry-After honoured, for Webhooks:RetryFor). Deliveries run
 /// concurrently and off the job pipeline, so a slow receiver never holds up other jobs. What is not delivered is logged
 /// with its job id, also at shutdown.
 /// </summary>
@@ -18,8 +21,10 @@ public sealed class WebhookDispatcher(
     WebhookSecret secret,
     IOptions<WebhookOptions> options,
     TimeProvider time,
+    ResiliencePipelineProvider<string> pipelines,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry = pipelines.GetPipeline<HttpResponseMessage>(ResiliencePipelines.Webhooks);
     private readonly Channel<(Guid Key, WebhookMessage Message)> _queue = Channel.CreateUnbounded<(Guid, WebhookMessage)>();
     private readonly ConcurrentDictionary<Guid, WebhookMessage> _pending = new();
 
@@ -82,60 +87,41 @@ public sealed class WebhookDispatcher(
 
     private async Task DeliverAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var http = httpClientFactory.CreateClient(OutboundHttp.ClientName);
-        var giveUpAt = time.GetUtcNow() + settings.RetryFor;
-        var backoff = settings.RetryDelay;
-        for (var attempt = 1; ; attempt++)
-        {
-            string outcome;
-            TimeSpan? retryAfter = null;
-            try
+        var attempts = 0;
+        var outcome = await _retry.ExecuteOutcomeAsync(time, async ct =>
             {
+                attempts++;
                 using var request = BuildRequest(message);
-                using var response = await http.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    logger.LogInformation("Webhook {Kind} for job {JobId} delivered (attempt {Attempt})", message.Kind, message.JobId, attempt);
-                    return;
-                }
+                return await http.SendAsync(request, ct);
+            },
+            (failed, attempt, wait) => logger.LogInformation("Webhook {Kind} for job {JobId}: attempt {Attempt} failed ({Outcome}); retrying in {Wait}",
+                message.Kind, message.JobId, attempt + 1, WebhookRetry.Describe(failed), wait),
+            cancellationToken);
 
-                outcome = $"HTTP {(int)response.StatusCode}";
-                if (!IsRetryable(response.StatusCode))
-                {
-                    logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Receiver} answered {Outcome}",
-                        message.Kind, message.JobId, Redact(message.Url), outcome);
-                    return;
-                }
-
-                retryAfter = RetryAfter(response);
-            }
-            catch (OutboundUrlRefusedException refused)
-            {
-                logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Reason}", message.Kind, message.JobId, refused.Message);
-                return;
-            }
-            catch (HttpRequestException e)
-            {
-                outcome = e.Message;
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                outcome = "timed out";
-            }
-
-            var wait = retryAfter ?? Jitter(backoff);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, settings.MaxRetryDelay.Ticks));
-            if (time.GetUtcNow() + wait > giveUpAt)
-            {
-                logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered after {Attempts} attempts: {Receiver} {Outcome}",
-                    message.Kind, message.JobId, attempt, Redact(message.Url), outcome);
-                return;
-            }
-
-            logger.LogInformation("Webhook {Kind} for job {JobId}: attempt {Attempt} failed ({Outcome}); retrying in {Wait}",
-                message.Kind, message.JobId, attempt, outcome, wait);
-            await Task.Delay(wait, time, cancellationToken);
+        using var response = outcome.Result;
+        if (outcome.Exception is OutboundUrlRefusedException refused)
+        {
+            logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Reason}", message.Kind, message.JobId, refused.Message);
+        }
+        else if (outcome.Exception is not null && !WebhookRetry.IsRetryable(outcome, cancellationToken))
+        {
+            // Our own cancellation (shutdown) or a bug: ExecuteAsync logs it, or StopAsync for what is left undelivered.
+            outcome.ThrowIfException();
+        }
+        else if (response is { IsSuccessStatusCode: true })
+        {
+            logger.LogInformation("Webhook {Kind} for job {JobId} delivered (attempt {Attempt})", message.Kind, message.JobId, attempts);
+        }
+        else if (!WebhookRetry.IsRetryable(outcome, cancellationToken))
+        {
+            logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Receiver} answered {Outcome}",
+                message.Kind, message.JobId, Redact(message.Url), WebhookRetry.Describe(outcome));
+        }
+        else
+        {
+            logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered after {Attempts} attempts: {Receiver} {Outcome}",
+                message.Kind, message.JobId, attempts, Redact(message.Url), WebhookRetry.Describe(outcome));
         }
     }
 
@@ -160,25 +146,6 @@ public sealed class WebhookDispatcher(
 
         return request;
     }
-
-    private static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } retryAfter) return null;
-        if (retryAfter.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        if (retryAfter.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
-
-    /// <summary>Between half and all of the backoff, so receivers recovering from an outage are not hit in lockstep.</summary>
-    private static TimeSpan Jitter(TimeSpan backoff) => TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + Random.Shared.NextDouble() / 2)));
 
     /// <summary>Scheme, host and path only: a query string may carry the receiver's token.</summary>
     internal static string Redact(Uri url) => url.GetLeftPart(UriPartial.Path);

@@ -1,14 +1,17 @@
 using System.ComponentModel;
+using FluxAspire.Api.Operations.Resilience;
 using FluxAspire.Api.Pipeline.Comfy;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace FluxAspire.Api.Operations.Supervisor;
 
 /// <summary>
 /// Runs ComfyUI as a child process (ComfyUI:Launch) and keeps it running: it is restarted after ANY exit, exit code 0
-/// included, with exponential backoff; a child that does not answer GET /system_stats within the start timeout is
-/// killed and restarted; when the API stops, the child is stopped with it. /ready reports its state through
-/// <see cref="ComfyProcessState"/>.
+/// included, with exponential backoff (the <see cref="ResiliencePipelines.SupervisorRestart"/> pipeline); a child that
+/// does not answer GET /system_stats within the start timeout is killed and restarted; when the API stops, the child is
+/// stopped with it. /ready reports its state through <see cref="ComfyProcessState"/>.
 /// </summary>
 internal sealed partial class ComfyProcessSupervisor(
     ChildProcessLauncher launcher,
@@ -17,6 +20,7 @@ internal sealed partial class ComfyProcessSupervisor(
     IOptions<ComfyLaunchOptions> options,
     IOptions<ComfyOptions> comfyOptions,
     TimeProvider time,
+    ResiliencePipelineProvider<string> pipelines,
     ILoggerFactory loggerFactory,
     ILogger<ComfyProcessSupervisor> logger) : BackgroundService
 {
@@ -26,7 +30,7 @@ internal sealed partial class ComfyProcessSupervisor(
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly record struct RunOutcome(string Description, TimeSpan AnsweredFor);
+    private readonly ResiliencePipeline<SupervisedRun> _restart = pipelines.GetPipeline<SupervisedRun>(ResiliencePipelines.SupervisorRestart);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,7 +41,6 @@ internal sealed partial class ComfyProcessSupervisor(
         }
 
         var output = loggerFactory.CreateLogger(OutputCategory);
-        var backoff = new RestartBackoff(settings.RestartMinDelay, settings.RestartMaxDelay);
         if (launcher.Contained)
         {
             LogContained(comfyOptions.Value.BaseUri);
@@ -47,34 +50,24 @@ internal sealed partial class ComfyProcessSupervisor(
             LogNotContained(comfyOptions.Value.BaseUri);
         }
 
-        for (var restarts = 0; !stoppingToken.IsCancellationRequested; restarts++)
+        var runs = 0;
+        try
         {
-            var outcome = await RunOnceAsync(settings, restarts, output, stoppingToken);
-            if (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (outcome.AnsweredFor >= settings.StableAfter)
-            {
-                backoff.Reset();
-            }
-
-            var delay = backoff.Next();
-            state.Down(outcome.Description, restarts, time.GetUtcNow() + delay);
-            LogRestarting(outcome.Description, restarts + 1, delay.TotalSeconds);
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            var last = await _restart.ExecuteOutcomeAsync(time, ct => new ValueTask<SupervisedRun>(RunOnceAsync(settings, runs++, output, ct)),
+                (ended, restarts, delay) =>
+                {
+                    state.Down(ended.Result.Description, restarts, time.GetUtcNow() + delay);
+                    LogRestarting(ended.Result.Description, restarts + 1, delay.TotalSeconds);
+                },
+                stoppingToken);
+            last.ThrowIfException();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
-    private async Task<RunOutcome> RunOnceAsync(ComfyLaunchOptions settings, int restarts, ILogger output, CancellationToken stoppingToken)
+    private async Task<SupervisedRun> RunOnceAsync(ComfyLaunchOptions settings, int restarts, ILogger output, CancellationToken stoppingToken)
     {
         SupervisedProcess child;
         try
@@ -84,7 +77,7 @@ internal sealed partial class ComfyProcessSupervisor(
         catch (Win32Exception ex)
         {
             LogStartFailed(settings.Command!, ex.Message);
-            return new RunOutcome($"could not start {settings.Command}: {ex.Message}", TimeSpan.Zero);
+            return new SupervisedRun($"could not start {settings.Command}: {ex.Message}", TimeSpan.Zero);
         }
 
         using (child)
@@ -100,11 +93,11 @@ internal sealed partial class ComfyProcessSupervisor(
                     {
                         LogHung(child.Id, settings.StartTimeout.TotalSeconds);
                         await child.StopAsync(settings.StopTimeout);
-                        return new RunOutcome($"did not answer /system_stats within {settings.StartTimeout.TotalSeconds:0.#} s", TimeSpan.Zero);
+                        return new SupervisedRun($"did not answer /system_stats within {settings.StartTimeout.TotalSeconds:0.#} s", TimeSpan.Zero);
                     }
 
                     LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
-                    return new RunOutcome($"exited with code {child.ExitCode} before answering", TimeSpan.Zero);
+                    return new SupervisedRun($"exited with code {child.ExitCode} before answering", TimeSpan.Zero);
                 }
 
                 var answeringSince = time.GetTimestamp();
@@ -112,7 +105,7 @@ internal sealed partial class ComfyProcessSupervisor(
                 LogAnswering(child.Id, time.GetElapsedTime(startedAt).TotalSeconds);
                 await child.Exited.WaitAsync(stoppingToken);
                 LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
-                return new RunOutcome($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince));
+                return new SupervisedRun($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -120,7 +113,7 @@ internal sealed partial class ComfyProcessSupervisor(
                 LogStopping(child.Id, settings.StopTimeout.TotalSeconds);
                 await child.StopAsync(settings.StopTimeout);
                 LogStopped(child.Id, child.ExitCodeIfExited);
-                return new RunOutcome("stopped", TimeSpan.Zero);
+                return new SupervisedRun("stopped", TimeSpan.Zero);
             }
             finally
             {

@@ -2,12 +2,14 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polly;
 
 namespace FluxAspire.Api.Pipeline.Comfy;
 
 /// <summary>
-/// ComfyUI's HTTP API, one request per method and no retries of its own (generic retry policies are removed for this
-/// client: a blind retry of POST /prompt would queue the prompt twice). Transport failures become
+/// ComfyUI's HTTP API, one request per method and no retries of its own: the client's standard resilience handler retries
+/// a failed GET once, and never a POST (a blind retry of POST /prompt would queue the prompt twice; see
+/// <see cref="ComfyServiceCollectionExtensions.ConfigureResilience"/>). Transport failures become
 /// <see cref="ComfyUnavailableException"/>; the caller's cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 public sealed class ComfyClient(IHttpClientFactory httpClientFactory)
@@ -123,6 +125,11 @@ public sealed class ComfyClient(IHttpClientFactory httpClientFactory)
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ComfyUnavailableException("ComfyUI did not answer in time", ex);
+        }
+        catch (ExecutionRejectedException ex)
+        {
+            // The resilience handler's own limits (its timeouts sit above HttpClient.Timeout, so this is its concurrency limit).
+            throw new ComfyUnavailableException($"ComfyUI calls were refused by the resilience handler ({ex.Message})", ex);
         }
     }
 

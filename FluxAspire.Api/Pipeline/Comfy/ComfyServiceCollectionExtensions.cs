@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace FluxAspire.Api.Pipeline.Comfy;
 
 public static class ComfyServiceCollectionExtensions
 {
-    /// <summary>The ComfyUI client: options, a typed HttpClient without generic resilience, the shared WebSocket, the catalog.</summary>
+    /// <summary>The ComfyUI client: options, a named HttpClient with the standard resilience handler (one quick retry, for
+    /// GETs only), the shared WebSocket, the catalog.</summary>
     public static IHostApplicationBuilder AddComfy(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ComfyOptions>().BindConfiguration(ComfyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -14,16 +17,16 @@ public static class ComfyServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<ComfyOptions>>(sp => sp.GetRequiredService<ComfyOptionsSetup>());
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but it is the way to undo ConfigureHttpClientDefaults for one client
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but it is the way to re-configure the handler ConfigureHttpClientDefaults added
         builder.Services.AddHttpClient(ComfyClient.HttpClientName, (sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
                 http.BaseAddress = options.BaseUri;
                 http.Timeout = options.RequestTimeout;
             })
-            // ServiceDefaults adds the standard resilience handler to every client; its retries would re-send
-            // POST /prompt, and ComfyUI would run the prompt twice. ComfyPromptSubmitter retries safely instead.
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<ComfyOptions>>().Value));
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<ComfyClient>();
@@ -35,4 +38,28 @@ public static class ComfyServiceCollectionExtensions
         builder.Services.AddSingleton<ComfyPromptRunner>();
         return builder;
     }
+
+    internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, ComfyOptions options)
+    {
+        // A repeated POST /prompt would make ComfyUI run the prompt twice: only safe methods (GET) are retried here.
+        // ComfyPromptSubmitter retries submissions itself, after asking /queue and /history.
+        resilience.Retry.DisableForUnsafeHttpMethods();
+        // One quick retry, for a connection ComfyUI dropped (a stale pooled one). Whether ComfyUI is down is for the callers
+        // to judge, and quickly: the outage 503, /ready and ComfyUI:UnreachableGracePeriod must not wait on retries.
+        resilience.Retry.MaxRetryAttempts = 1;
+        resilience.Retry.BackoffType = DelayBackoffType.Constant;
+        resilience.Retry.Delay = SafeRetryDelay;
+        resilience.Retry.ShouldRetryAfterHeader = false;
+        // ComfyUI:RequestTimeout (HttpClient.Timeout, around the handler) stays the limit of a call, its retry included: the
+        // handler's own timeouts sit above it, so they never cut a long /view or /upload/image short.
+        resilience.AttemptTimeout.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(1);
+        resilience.TotalRequestTimeout.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(2);
+        resilience.CircuitBreaker.SamplingDuration = resilience.AttemptTimeout.Timeout * 2;
+        // No breaker: ComfyUI being down is for the supervisor, /ready and the grace period to report; an open circuit would
+        // keep failing a job's polls after ComfyUI is back.
+        resilience.CircuitBreaker.ShouldHandle = static _ => ValueTask.FromResult(false);
+    }
+
+    /// <summary>The wait before the one retry of a GET (jittered).</summary>
+    internal static readonly TimeSpan SafeRetryDelay = TimeSpan.FromMilliseconds(100);
 }

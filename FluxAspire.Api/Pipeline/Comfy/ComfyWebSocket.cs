@@ -1,18 +1,24 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using FluxAspire.Api.Operations.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
 
 namespace FluxAspire.Api.Pipeline.Comfy;
 
 /// <summary>
-/// The API's one WebSocket to ComfyUI. Reads messages and hands them to <see cref="ComfyPromptEvents"/>; reconnects
-/// with exponential backoff. Each connection uses a new clientId: ComfyUI forgets a sid when an old socket with that
-/// sid closes, so reusing one could silently mute the new socket (protocol §7.1).
+/// The API's one WebSocket to ComfyUI. Reads messages and hands them to <see cref="ComfyPromptEvents"/>; reconnects with
+/// exponential backoff through the <see cref="ResiliencePipelines.ComfyUI"/> pipeline (<see cref="ComfyReconnect"/>). Each
+/// connection uses a new clientId: ComfyUI forgets a sid when an old socket with that sid closes, so reusing one could
+/// silently mute the new socket (protocol §7.1).
 /// </summary>
-public sealed partial class ComfyWebSocket(IOptions<ComfyOptions> options, ComfyPromptEvents events, TimeProvider time, ILogger<ComfyWebSocket> logger)
+public sealed partial class ComfyWebSocket(
+    IOptions<ComfyOptions> options, ComfyPromptEvents events, TimeProvider time, ResiliencePipelineProvider<string> pipelines, ILogger<ComfyWebSocket> logger)
     : BackgroundService
 {
+    private readonly ResiliencePipeline<bool> _reconnect = pipelines.GetPipeline<bool>(ResiliencePipelines.ComfyUI);
     private volatile bool _connected;
     private long _lastMessageTicks;
 
@@ -27,45 +33,38 @@ public sealed partial class ComfyWebSocket(IOptions<ComfyOptions> options, Comfy
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await RunConnectionAsync(settings, () => failures = 0, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or OperationCanceledException)
-            {
-                LogDisconnected(ex.Message);
-            }
-            finally
-            {
-                _connected = false;
-                ClientId = NewClientId();
-            }
-
-            var delay = Backoff(settings, failures++);
-            try
-            {
-                await Task.Delay(delay, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await _reconnect.ExecuteAsync(ct => ConnectOnceAsync(settings, ct), stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
-    internal static TimeSpan Backoff(ComfyOptions settings, int failures)
+    /// <summary>One connection, until it ends; true when it had connected (the next wait starts over from the minimum).</summary>
+    private async ValueTask<bool> ConnectOnceAsync(ComfyOptions settings, CancellationToken stoppingToken)
     {
-        var exponential = settings.ReconnectMinDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 16));
-        var capped = Math.Min(exponential, settings.ReconnectMaxDelay.TotalMilliseconds);
-        // Jitter keeps many replicas from reconnecting in lockstep after a ComfyUI restart.
-        return TimeSpan.FromMilliseconds(capped * (0.8 + Random.Shared.NextDouble() * 0.4));
+        var connected = false;
+        try
+        {
+            await RunConnectionAsync(settings, () => connected = true, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            LogDisconnected(ex.Message);
+        }
+        finally
+        {
+            _connected = false;
+            ClientId = NewClientId();
+        }
+
+        return connected;
     }
 
     private async Task RunConnectionAsync(ComfyOptions settings, Action onConnected, CancellationToken stoppingToken)

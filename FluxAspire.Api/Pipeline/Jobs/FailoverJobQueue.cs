@@ -1,4 +1,6 @@
-using StackExchange.Redis;
+using FluxAspire.Api.Operations.Resilience;
+using Polly;
+using Polly.Registry;
 
 namespace FluxAspire.Api.Pipeline.Jobs;
 
@@ -7,14 +9,13 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// work stream. Local jobs go first; they have nowhere else to run.
 /// </summary>
 public sealed partial class FailoverJobQueue(
-    InMemoryJobQueue local, RedisJobQueue shared, FailoverJobStore store, RedisSignals signals, ILogger<FailoverJobQueue> logger) : IJobQueue
+    InMemoryJobQueue local, RedisJobQueue shared, FailoverJobStore store, RedisSignals signals,
+    ResiliencePipelineProvider<string> pipelines, TimeProvider time, ILogger<FailoverJobQueue> logger) : IJobQueue
 {
+    private readonly ResiliencePipeline _redisOutage = pipelines.GetPipeline(ResiliencePipelines.RedisOutage);
     private Task? _localWait;
 
     public int Count => local.Count + shared.Count;
-
-    /// <summary>How long queueing a job already stored in Redis is retried while Redis is unreachable (a restart).</summary>
-    private static readonly TimeSpan EnqueueRetryLimit = TimeSpan.FromSeconds(30);
 
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
@@ -25,22 +26,8 @@ public sealed partial class FailoverJobQueue(
         }
 
         // The job is in Redis already; without its queue entry nobody would ever run it.
-        var delay = TimeSpan.FromMilliseconds(100);
-        var giveUpAt = DateTimeOffset.UtcNow + EnqueueRetryLimit;
-        while (true)
-        {
-            try
-            {
-                await shared.EnqueueAsync(id, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken) && DateTimeOffset.UtcNow < giveUpAt)
-            {
-                LogEnqueueRetry(id, e.Message);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-            }
-        }
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => shared.EnqueueAsync(id, ct),
+            (e, _) => LogEnqueueRetry(id, e.Message), cancellationToken);
     }
 
     public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
-using System.Runtime.CompilerServices;
 using FluxAspire.Api.Operations.Redis;
+using FluxAspire.Api.Operations.Resilience;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace FluxAspire.Api.Pipeline.Jobs;
@@ -9,11 +11,11 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// cluster view, never a request. A job stays where it was added: every call for an id asks memory first, then Redis.
 /// </summary>
 public sealed class FailoverJobStore(
-    InMemoryJobStore local, RedisJobStore shared, IConnectionMultiplexer redis, RedisAvailability availability, ILogger<FailoverJobStore> logger)
+    InMemoryJobStore local, RedisJobStore shared, IConnectionMultiplexer redis, RedisAvailability availability,
+    ResiliencePipelineProvider<string> pipelines, TimeProvider time, ILogger<FailoverJobStore> logger)
     : IJobStore
 {
-    /// <summary>How long a job's end is retried against Redis while it is unreachable, before it is given up.</summary>
-    private static readonly TimeSpan CompleteRetryLimit = TimeSpan.FromMinutes(10);
+    private readonly ResiliencePipeline _redisOutage = pipelines.GetPipeline(ResiliencePipelines.RedisOutage);
 
     public async ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
     {
@@ -59,7 +61,8 @@ public sealed class FailoverJobStore(
         }
     }
 
-    /// <summary>A job's end is never dropped: while Redis is unreachable the call retries (with backoff) until it is back.</summary>
+    /// <summary>A job's end is never dropped: while Redis is unreachable the call is retried (with backoff) until it is back
+    /// (<see cref="RedisOutageSchedule.CompleteJob"/>).</summary>
     public async ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
     {
         if (IsLocal(id))
@@ -67,21 +70,10 @@ public sealed class FailoverJobStore(
             return await local.CompleteAsync(id, result, failure, cancellationToken);
         }
 
-        var delay = TimeSpan.FromMilliseconds(200);
-        var giveUpAt = DateTimeOffset.UtcNow + CompleteRetryLimit;
-        while (true)
-        {
-            try
-            {
-                return await shared.CompleteAsync(id, result, failure, cancellationToken);
-            }
-            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken) && DateTimeOffset.UtcNow < giveUpAt)
-            {
-                logger.LogWarning("Recording the end of job {JobId} in Redis failed ({Reason}); retrying in {Delay} ms", id, e.Message, delay.TotalMilliseconds);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
+        return await _redisOutage.ExecuteAsync(RedisOutageSchedule.CompleteJob, time, ct => shared.CompleteAsync(id, result, failure, ct),
+            (e, delay) => logger.LogWarning("Recording the end of job {JobId} in Redis failed ({Reason}); retrying in {Delay} ms",
+                id, e.Message, delay.TotalMilliseconds),
+            cancellationToken);
     }
 
     public Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
@@ -121,18 +113,7 @@ public sealed class FailoverJobStore(
     }
 
     // A waiter for a job in Redis keeps waiting across a Redis restart: the job's end is written once Redis is back.
-    private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return await shared.WaitForEndAsync(id, cancellationToken);
-            }
-            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
-            {
-                await Task.Delay(RedisJobStore.PollInterval, cancellationToken);
-            }
-        }
-    }
+    private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken) =>
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.WaitForJobEnd, time, ct => new ValueTask<JobRecord>(shared.WaitForEndAsync(id, ct)),
+            onRetry: null, cancellationToken);
 }

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using FluxAspire.Api.Operations.Resilience;
+using Polly;
+using Polly.Registry;
 using StackExchange.Redis;
 
 namespace FluxAspire.Api.Pipeline.Jobs;
@@ -7,8 +10,10 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// Wake-ups over Redis pub/sub: "job X changed" and "work was queued". They only shorten waits: every waiter also re-reads
 /// Redis on its own poll interval, so a missed message (Redis reconnecting) costs a poll, never a result.
 /// </summary>
-public sealed partial class RedisSignals(IConnectionMultiplexer redis, ILogger<RedisSignals> logger) : BackgroundService
+public sealed partial class RedisSignals(
+    IConnectionMultiplexer redis, ResiliencePipelineProvider<string> pipelines, TimeProvider time, ILogger<RedisSignals> logger) : BackgroundService
 {
+    private readonly ResiliencePipeline _redisOutage = pipelines.GetPipeline(ResiliencePipelines.RedisOutage);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _steps = new(StringComparer.Ordinal);
     private TaskCompletionSource _work = NewSignal();
@@ -49,28 +54,16 @@ public sealed partial class RedisSignals(IConnectionMultiplexer redis, ILogger<R
 
     public void NotifyWorkAdded() => Interlocked.Exchange(ref _work, NewSignal()).TrySetResult();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // The client re-subscribes by itself after a reconnect; only the first subscription needs Redis to be up.
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
+    // The client re-subscribes by itself after a reconnect; only the first subscription needs Redis to be up.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken) =>
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.Subscribe, time, async _ =>
             {
                 var subscriber = redis.GetSubscriber();
                 await subscriber.SubscribeAsync(RedisKeys.JobChanged, (_, id) => NotifyJobChanged(id.ToString()));
                 await subscriber.SubscribeAsync(RedisKeys.JobProgressed, (_, id) => NotifyJobProgressed(id.ToString()));
                 await subscriber.SubscribeAsync(RedisKeys.WorkAdded, (_, _) => NotifyWorkAdded());
-                return;
-            }
-            catch (Exception e) when (RedisFailures.IsOutage(e))
-            {
-                LogSubscribeFailed(e.Message);
-                await Task.Delay(delay, stoppingToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-        }
-    }
+            },
+            (e, _) => LogSubscribeFailed(e.Message), stoppingToken);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
