@@ -25,6 +25,7 @@ using FluxAspire.Api.Pipeline.Inputs;
 using FluxAspire.Api.Pipeline.Jobs;
 using FluxAspire.Api.Pipeline.Outputs;
 using FluxAspire.Api.Pipeline.Workflows;
+using Microsoft.Extensions.Options;
 
 
 // Layers (see ARCHITECTURE.md): Endpoints → Pipeline → Delivery, with Operations beside them.
@@ -67,4 +68,19 @@ app.MapDownloadApi();
 app.MapJobsApi();
 app.MapDefaultEndpoints();
 
+// Configuration that cannot work (no ComfyUI address, a bad value) is one line on stderr and exit code 1, not a
+// stack trace from deep inside the host's start-up.
+try
+{
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+}
+catch (Exception ex) when (ex is OptionsValidationException || ex is AggregateException { InnerExceptions: var all } && all.All(e => e is OptionsValidationException))
+{
+    var failures = (ex is AggregateException aggregate ? aggregate.InnerExceptions : [ex])
+        .SelectMany(e => ((OptionsValidationException)e).Failures).Distinct();
+    Console.Error.WriteLine($"FluxAspire.Api cannot start: {string.Join(" ", failures)}");
+    return 1;
+}
+
 app.Run();
+return 0;

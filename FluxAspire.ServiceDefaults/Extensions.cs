@@ -54,6 +54,10 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
+                // A client span with no parent is the app's own background polling (queue reads, pings, ComfyUI's
+                // /system_stats): thousands of traces an hour that bury the requests'. Spans under a request or a job
+                // are kept, whatever their kind.
+                .SetSampler(new ParentBasedSampler(new BackgroundPollingSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
                     !ctx.Request.Path.StartsWithSegments(HealthEndpointPath) &&

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using FluxAspire.Api.Delivery.Outbound;
 using FluxAspire.Api.Operations.Resilience;
+using FluxAspire.Api.Pipeline.Jobs;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
@@ -87,6 +89,10 @@ public sealed class WebhookDispatcher(
 
     private async Task DeliverAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
+        // Its own trace (the dispatcher runs outside any request), so each attempt's POST is a child span of it.
+        using var activity = JobTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Internal);
+        activity?.SetTag("fluxaspire.job.id", message.JobId);
+        activity?.SetTag("fluxaspire.webhook.kind", message.Kind);
         var http = httpClientFactory.CreateClient(OutboundHttp.ClientName);
         var attempts = 0;
         var outcome = await _retry.ExecuteOutcomeAsync(time, async ct =>

@@ -16,8 +16,14 @@ internal static class JobTelemetry
     private static readonly Counter<long> Ended = Meter.CreateCounter<long>("fluxaspire.jobs.ended", "{job}",
         "Jobs that ended, by outcome (succeeded or the failure kind).");
 
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("fluxaspire.job.duration", "s",
-        "Time from the request's arrival to the job's end.");
+    /// <summary>Bucket boundaries from sub-second simulator runs to FLUX jobs of minutes (the SDK's defaults are for
+    /// milliseconds: a 0.07 s job and a 4 s job both land in the first bucket, so every percentile reads 5 s).</summary>
+    public static readonly IReadOnlyList<double> DurationBuckets =
+        [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600];
+
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram("fluxaspire.job.duration", "s",
+        "Time from the request's arrival to the job's end.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
     public static void RecordEnd(JobFailure? failure, TimeSpan duration)
     {
