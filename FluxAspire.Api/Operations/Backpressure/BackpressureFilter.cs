@@ -19,8 +19,8 @@ internal sealed class BackpressureFilter(QueuePressure pressure) : IEndpointFilt
         context.HttpContext.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many jobs waiting",
-            detail: $"This instance has {reading.Depth} jobs waiting (MAX_QUEUE_DEPTH is {reading.Limit}); retry in about {seconds} s.",
+            title: "Too many jobs queued",
+            detail: $"This instance has {reading.Depth} jobs queued or running (MAX_QUEUE_DEPTH is {reading.Limit}); retry in about {seconds} s.",
             extensions: new Dictionary<string, object?>
             {
                 ["queue_depth"] = reading.Depth,

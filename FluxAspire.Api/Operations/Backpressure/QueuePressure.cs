@@ -17,7 +17,7 @@ public sealed class QueuePressure(IJobQueue queue, ComfyClient client, Execution
     {
         public bool AtLimit => Limit > 0 && Depth >= Limit;
 
-        public string Reason => $"queue is full: {Depth} jobs waiting, MAX_QUEUE_DEPTH is {Limit}";
+        public string Reason => $"queue is full: {Depth} jobs queued or running, MAX_QUEUE_DEPTH is {Limit}";
     }
 
     public async Task<Reading> MeasureAsync(CancellationToken cancellationToken)

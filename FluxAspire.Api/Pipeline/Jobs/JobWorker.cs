@@ -274,8 +274,12 @@ public sealed partial class JobWorker(
         var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
         var files = await outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
-        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After).
-        executionTimes.Record(run.History);
+        // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After);
+        // not from the warmup (RunHere), whose one-step graph would teach a Retry-After of a second.
+        if (!request.RunHere)
+        {
+            executionTimes.Record(run.History);
+        }
 
         var postprocess = Stopwatch.StartNew();
         files = outputs.PostProcess(request, files);

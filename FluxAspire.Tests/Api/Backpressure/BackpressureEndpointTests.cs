@@ -16,11 +16,11 @@ public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<Queu
         Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 600);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         Assert.Equal(429, (int)body["status"]!);
-        Assert.Equal("Too many jobs waiting", (string?)body["title"]);
+        Assert.Equal("Too many jobs queued", (string?)body["title"]);
         Assert.Equal(1, (int)body["queue_depth"]!);
         Assert.Equal(1, (int)body["max_queue_depth"]!);
         Assert.Equal(retryAfter, body["retry_after"]!.ToJsonString());
-        Assert.Equal($"This instance has 1 jobs waiting (MAX_QUEUE_DEPTH is 1); retry in about {retryAfter} s.", (string?)body["detail"]);
+        Assert.Equal($"This instance has 1 jobs queued or running (MAX_QUEUE_DEPTH is 1); retry in about {retryAfter} s.", (string?)body["detail"]);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public class BackpressureEndpointTests(QueueLimitedApi env) : IClassFixture<Queu
         var (readyStatus, ready) = await _http.WaitForReadyAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
         Assert.Equal("not ready", (string?)ready["status"]);
-        Assert.Equal(["queue is full: 1 jobs waiting, MAX_QUEUE_DEPTH is 1"], ready["reasons"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal(["queue is full: 1 jobs queued or running, MAX_QUEUE_DEPTH is 1"], ready["reasons"]!.AsArray().Select(r => (string?)r));
 
         using (var refused = await _http.PostAsync("/workflow/text2img", Text2Img(steps: 1)))
         {

@@ -16,7 +16,7 @@ public class OwnQueueBackpressureTests(OwnQueueLimitedApi env) : IClassFixture<O
         // One running in ComfyUI (its queue_remaining) and one in ours, held back by Prefetch=1.
         var (status, ready) = await _http.WaitForReadyAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Equal(["queue is full: 2 jobs waiting, MAX_QUEUE_DEPTH is 2"], ready["reasons"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal(["queue is full: 2 jobs queued or running, MAX_QUEUE_DEPTH is 2"], ready["reasons"]!.AsArray().Select(r => (string?)r));
         using (var refused = await _http.PostAsync("/workflow/text2img", Text2Img(steps: 1)))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
