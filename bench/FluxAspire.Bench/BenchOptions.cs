@@ -9,6 +9,7 @@ internal sealed record BenchOptions
 
     public bool Compare { get; init; }
     public bool Quick { get; init; }
+    public int Rounds { get; init; } = 1;
     public string Target { get; init; } = "sim";
     public Uri? Url { get; init; }
     public int Clients { get; init; } = 64;
@@ -28,17 +29,18 @@ internal sealed record BenchOptions
     public int RequestsAt(int clients) => Requests ?? (Quick ? Math.Max(40, 2 * clients) : Math.Max(300, 5 * clients));
 
     /// <summary>Warmup requests at a concurrency (JIT, connection pools, the API's first jobs).</summary>
-    public int WarmupAt(int clients) => Warmup ?? (Quick ? Math.Max(10, clients) : Math.Max(20, 2 * clients));
+    public int WarmupAt(int clients) => Warmup ?? (Quick ? Math.Max(20, clients) : Math.Max(50, 2 * clients));
 
     public const string Usage =
-        "usage: FluxAspire.Bench compare [--quick] [--levels 1,8,32,64] [--targets comfyui,api,api+redis] [--requests N] [--warmup N]\n" +
+        "usage: FluxAspire.Bench compare [--quick] [--rounds 1] [--levels 1,8,32,64] [--targets comfyui,api,api+redis] [--requests N] [--warmup N]\n" +
         "                                [--timeout 120] [--size 1024] [--steps 20] [--image-kind noise|picture]\n" +
         "       FluxAspire.Bench [--target sim|api] [--url URL] [--clients 64] [--requests N] [--warmup N] [--timeout 120]\n" +
         "                        [--size 1024] [--steps 20] [--step-ms 0] [--image-kind noise|picture] [--pid PID] [--seed N]\n" +
         "  compare       on this machine, in one go: ComfyUI direct (the simulator, zero step cost: the floor), the API in\n" +
         "                process, the API with Redis, at each level; prints latency, overhead over the floor, CPU, peak RSS,\n" +
-        "                allocations and errors. Default per level: max(300, 5c) measured requests after max(20, 2c) warmup\n" +
-        "                ones; --quick: max(40, 2c) after max(10, c). --timeout stops a level (open requests count as errors).\n" +
+        "                allocations and errors. Default per level: max(300, 5c) measured requests after max(50, 2c) warmup\n" +
+        "                ones; --quick: max(40, 2c) after max(20, c). --timeout stops a level (open requests count as errors).\n" +
+        "                --rounds N repeats the whole sequence and prints medians (for a busy machine).\n" +
         "  --target sim  drives ComfyUI's protocol (POST /prompt, WS executing null, /history, /view), one socket per client;\n" +
         "                without --url it starts the simulator itself and reports that process's memory and CPU.\n" +
         "  --target api  drives POST /workflow/text2img on --url (default http://127.0.0.1:3000).\n" +
@@ -58,6 +60,7 @@ internal sealed record BenchOptions
             options = flag switch
             {
                 "--quick" => options with { Quick = true },
+                "--rounds" => options with { Rounds = Math.Max(1, Int(Value())) },
                 "--levels" => options with { Levels = [.. Value().Split(',').Select(v => Math.Max(1, Int(v)))] },
                 "--targets" => options with
                 {

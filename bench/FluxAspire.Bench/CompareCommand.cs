@@ -8,7 +8,8 @@ namespace FluxAspire.Bench;
 /// <c>compare</c>: on this machine and in one go, ComfyUI direct (the simulator at zero step cost: the floor), the API in
 /// process, and the API with Redis, level by level (the three targets back to back at each level, so a change in the
 /// machine's load hits all three alike). The API is a fresh process per level, and its peak RSS is reset (clear_refs)
-/// when the measured window opens, so each level's peak is its own.
+/// when the measured window opens, so each level's peak is its own. With <c>--rounds N</c> the whole sequence runs N
+/// times and the table shows medians, which a busy machine needs.
 /// </summary>
 internal static class CompareCommand
 {
@@ -23,35 +24,44 @@ internal static class CompareCommand
         await using var sim = await SimulatorLauncher.StartAsync(stepMs: 0, options.ImageKind);
         await using var redis = options.Targets.Contains("api+redis") ? await RedisLauncher.StartAsync() : null;
         var rows = new List<Row>();
-        foreach (var clients in options.Levels)
+        for (var round = 1; round <= options.Rounds; round++)
         {
-            foreach (var target in options.Targets)
+            foreach (var clients in options.Levels)
             {
-                var row = await RunLevelAsync(options, target, clients, sim, redis);
-                rows.Add(row);
-                Console.WriteLine(string.Create(Inv,
-                    $"  c={clients,-3} {target,-10} p50 {row.Load.Percentile(0.5),7:0.0} ms  {row.Load.Throughput,6:0.0} req/s  " +
-                    $"{row.Load.Errors} errors  ({total.Elapsed.TotalSeconds:0} s so far)"));
+                foreach (var target in options.Targets)
+                {
+                    var row = await RunLevelAsync(options, target, clients, sim, redis);
+                    rows.Add(row);
+                    Console.WriteLine(string.Create(Inv,
+                        $"  {(options.Rounds > 1 ? $"round {round}  " : "")}c={clients,-3} {target,-10} p50 {row.P50,7:0.0} ms  {row.Throughput,6:0.0} req/s  " +
+                        $"{row.Errors} errors  ({total.Elapsed.TotalSeconds:0} s so far)"));
+                }
             }
         }
 
+        var summary = rows.GroupBy(r => (r.Clients, r.Target)).Select(g => Row.Median([.. g])).ToList();
         Console.WriteLine();
-        Console.WriteLine(Table(rows));
+        if (options.Rounds > 1)
+        {
+            Console.WriteLine($"Medians of {options.Rounds} rounds (errors and requests summed):");
+        }
+
+        Console.WriteLine(Table(summary));
         Console.WriteLine($"{total.Elapsed.TotalSeconds:0} s in all; load average at the end {LoadAverage()}; {rows.FirstOrDefault(r => r.ServerGc is not null)?.ServerGc switch
         {
             true => "the API ran the server GC",
             false => "the API ran the workstation GC",
             null => "",
         }}");
-        foreach (var row in rows.Where(r => r.Load.Errors > 0))
+        foreach (var row in summary.Where(r => r.Errors > 0))
         {
-            foreach (var (message, count) in row.Load.Failures.OrderByDescending(f => f.Value).Take(3))
+            foreach (var (message, count) in row.Failures.OrderByDescending(f => f.Value).Take(3))
             {
                 Console.WriteLine($"  c={row.Clients} {row.Target}: {count} x {message}");
             }
         }
 
-        return rows.All(r => r.Load.Errors == 0 && r.Load.LatenciesMs.Length == r.Requests) ? 0 : 1;
+        return summary.All(r => r.Errors == 0 && r.Ok == r.Requests) ? 0 : 1;
     }
 
     private static async Task<Row> RunLevelAsync(BenchOptions options, string target, int clients, SimulatorLauncher sim, RedisLauncher? redis)
@@ -107,7 +117,8 @@ internal static class CompareCommand
                 : null;
         double? PeakMb(string name) => after.GetValueOrDefault(name)?.PeakResidentBytes / 1048576.0;
 
-        return new Row(target, clients, options.RequestsAt(clients), load,
+        return new Row(target, clients, options.RequestsAt(clients), load.LatenciesMs.Length, load.Errors, load.Failures,
+            load.Percentile(0.5), load.Percentile(0.9), load.Percentile(0.99), load.Throughput,
             CpuPerRequest("api"), PeakMb("api"),
             api is not null && load.CompletedInWindow > 0 ? (allocatedAfter - allocatedBefore) / 1048576.0 / load.CompletedInWindow : null,
             CpuPerRequest("sim"), CpuPerRequest("redis"), PeakMb("redis"), CpuPerRequest("bench"), serverGc);
@@ -121,12 +132,11 @@ internal static class CompareCommand
         foreach (var row in rows)
         {
             var floor = rows.FirstOrDefault(r => r.Target == "comfyui" && r.Clients == row.Clients);
-            var overhead = row.Target == "comfyui" || floor is null ? "–" : F(row.Load.Percentile(0.5) - floor.Load.Percentile(0.5));
+            var overhead = row.Target == "comfyui" || floor is null ? "–" : F(row.P50 - floor.P50);
             text.AppendLine(string.Join(" | ", [
                 $"| {row.Clients}", row.Target == "comfyui" ? "ComfyUI direct (floor)" : row.Target == "api" ? "API in process" : "API + Redis",
-                $"{row.Load.LatenciesMs.Length} / {row.Requests}",
-                F(row.Load.Percentile(0.5)), F(row.Load.Percentile(0.9)), F(row.Load.Percentile(0.99)), overhead,
-                F(row.Load.Throughput), F(row.ApiCpuMs), F(row.ApiPeakMb, "0"), F(row.ApiAllocMb, "0.00"), row.Load.Errors.ToString(Inv),
+                $"{row.Ok} / {row.Requests}", F(row.P50), F(row.P90), F(row.P99), overhead,
+                F(row.Throughput), F(row.ApiCpuMs), F(row.ApiPeakMb, "0"), F(row.ApiAllocMb, "0.00"), row.Errors.ToString(Inv),
                 F(row.SimCpuMs), F(row.RedisCpuMs), F(row.RedisPeakMb, "0"), $"{F(row.BenchCpuMs)} |"]));
         }
 
@@ -152,8 +162,31 @@ internal static class CompareCommand
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
+    /// <summary>One target at one level: what a round measured, or the medians of several rounds.</summary>
     private sealed record Row(
-        string Target, int Clients, int Requests, LoadResult Load,
+        string Target, int Clients, int Requests, int Ok, int Errors, IReadOnlyDictionary<string, int> Failures,
+        double P50, double P90, double P99, double Throughput,
         double? ApiCpuMs, double? ApiPeakMb, double? ApiAllocMb, double? SimCpuMs, double? RedisCpuMs, double? RedisPeakMb, double? BenchCpuMs,
-        bool? ServerGc);
+        bool? ServerGc)
+    {
+        public static Row Median(IReadOnlyList<Row> rounds)
+        {
+            double M(Func<Row, double> value) => MedianOf(rounds.Select(value));
+            double? N(Func<Row, double?> value) => rounds.Select(value).OfType<double>().ToList() is { Count: > 0 } values ? MedianOf(values) : null;
+            return rounds[0] with
+            {
+                Requests = rounds.Sum(r => r.Requests), Ok = rounds.Sum(r => r.Ok), Errors = rounds.Sum(r => r.Errors),
+                Failures = rounds.SelectMany(r => r.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(f => f.Value)),
+                P50 = M(r => r.P50), P90 = M(r => r.P90), P99 = M(r => r.P99), Throughput = M(r => r.Throughput),
+                ApiCpuMs = N(r => r.ApiCpuMs), ApiPeakMb = N(r => r.ApiPeakMb), ApiAllocMb = N(r => r.ApiAllocMb), SimCpuMs = N(r => r.SimCpuMs),
+                RedisCpuMs = N(r => r.RedisCpuMs), RedisPeakMb = N(r => r.RedisPeakMb), BenchCpuMs = N(r => r.BenchCpuMs),
+            };
+        }
+
+        private static double MedianOf(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
 }
