@@ -7,18 +7,19 @@ using System.Text.Json.Nodes;
 namespace FluxAspire.Bench;
 
 /// <summary>
-/// One ComfyUI client as a real one behaves: its own WebSocket (clientId), POST /prompt with its own prompt_id, wait for
-/// <c>executing {node:null}</c> for that prompt, read /history/{id}, download the image through /view.
+/// A ComfyUI client as a real one behaves: its own WebSocket (clientId), POST /prompt with its own prompt_id, wait for
+/// <c>executing {node:null}</c> for that prompt, read /history/{id}, download the image through /view. Any number of
+/// prompts may be in flight on one client (one socket), as the API runs them.
 /// </summary>
-internal sealed class ComfyClient : IAsyncDisposable
+/// <param name="outputDirectory">Where ComfyUI writes outputs, when this machine shares it: each image is deleted once
+/// downloaded, as the API does, so a long run does not fill the disk.</param>
+internal sealed class ComfyClient(HttpClient http, string? outputDirectory = null) : IAsyncDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient _http = http;
     private readonly ClientWebSocket _socket = new();
     private readonly string _clientId = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _waiting = new();
     private Task? _receiveLoop;
-
-    public ComfyClient(HttpClient http) => _http = http;
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -27,8 +28,8 @@ internal sealed class ComfyClient : IAsyncDisposable
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
     }
 
-    /// <summary>Makes one image; returns its PNG bytes, or throws with ComfyUI's reason.</summary>
-    public async Task<byte[]> GenerateAsync(int size, int steps, CancellationToken cancellationToken)
+    /// <summary>Makes one image; returns the size of its PNG, or throws with ComfyUI's reason (or for a wrong image).</summary>
+    public async Task<int> GenerateAsync(int size, int steps, CancellationToken cancellationToken)
     {
         var promptId = Guid.NewGuid().ToString();
         var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -37,7 +38,7 @@ internal sealed class ComfyClient : IAsyncDisposable
         {
             var body = new JsonObject
             {
-                ["prompt"] = FluxGraph.Create(Random.Shared.NextInt64(0, 1L << 50), size, steps),
+                ["prompt"] = WorkflowFile.Text2Img.Graph(Random.Shared.NextInt64(0, 1L << 50), size, steps),
                 ["client_id"] = _clientId,
                 ["prompt_id"] = promptId,
             };
@@ -61,12 +62,20 @@ internal sealed class ComfyClient : IAsyncDisposable
         }
 
         using var history = JsonDocument.Parse(await _http.GetStringAsync($"/history/{promptId}", cancellationToken));
-        var image = history.RootElement.GetProperty(promptId).GetProperty("outputs").GetProperty(FluxGraph.OutputNode)
+        var image = history.RootElement.GetProperty(promptId).GetProperty("outputs").GetProperty(WorkflowFile.Text2Img.OutputNode)
             .GetProperty("images")[0];
-        var query = $"filename={Uri.EscapeDataString(image.GetProperty("filename").GetString()!)}" +
-                    $"&subfolder={Uri.EscapeDataString(image.GetProperty("subfolder").GetString()!)}" +
-                    $"&type={Uri.EscapeDataString(image.GetProperty("type").GetString()!)}";
-        return await _http.GetByteArrayAsync($"/view?{query}", cancellationToken);
+        var (filename, subfolder, type) = (image.GetProperty("filename").GetString()!, image.GetProperty("subfolder").GetString()!,
+            image.GetProperty("type").GetString()!);
+        var query = $"filename={Uri.EscapeDataString(filename)}&subfolder={Uri.EscapeDataString(subfolder)}&type={Uri.EscapeDataString(type)}";
+        using var response = await _http.GetAsync($"/view?{query}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var png = await PooledBody.ReadAsync(response.Content, cancellationToken);
+        if (outputDirectory is not null && type == "output")
+        {
+            File.Delete(Path.Combine(outputDirectory, subfolder, filename));
+        }
+
+        return Png.Check(png.Span, size);
     }
 
     public async ValueTask DisposeAsync()

@@ -29,4 +29,21 @@ internal sealed record ProcessStats(string Name, long ResidentBytes, long PeakRe
             return null;
         }
     }
+
+    /// <summary>
+    /// Starts a new peak: Linux resets VmHWM to the current resident set when "5" is written to clear_refs (kernel 4.0+,
+    /// same user). False where that is not possible; the peak then covers the process's whole life.
+    /// </summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

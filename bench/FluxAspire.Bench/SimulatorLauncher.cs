@@ -8,9 +8,9 @@ namespace FluxAspire.Bench;
 internal sealed class SimulatorLauncher : IAsyncDisposable
 {
 #if DEBUG
-    private const string Configuration = "Debug";
+    public const string Configuration = "Debug";
 #else
-    private const string Configuration = "Release";
+    public const string Configuration = "Release";
 #endif
 
     private readonly string _baseDirectory;
@@ -24,25 +24,18 @@ internal sealed class SimulatorLauncher : IAsyncDisposable
 
     public Process Process { get; }
     public Uri Url { get; }
+    public string OutputDirectory => Path.Combine(_baseDirectory, "output");
+    public string InputDirectory => Path.Combine(_baseDirectory, "input");
 
-    public static async Task<SimulatorLauncher> StartAsync(int stepMs)
+    /// <param name="stepMs">The simulator's --step-ms.</param>
+    /// <param name="imageKind">Its --image-kind: noise (as large as a real FLUX PNG) or picture.</param>
+    public static async Task<SimulatorLauncher> StartAsync(int stepMs, string imageKind)
     {
-        var dll = Path.Combine(RepoRoot(), "FluxAspire.ComfySim", "bin", Configuration, "net10.0", "FluxAspire.ComfySim.dll");
-        if (!File.Exists(dll))
-        {
-            throw new FileNotFoundException($"build the simulator first: dotnet build -c {Configuration} FluxAspire.ComfySim", dll);
-        }
-
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
+        var dll = BuildOutput("FluxAspire.ComfySim");
+        var port = FreePort();
         var baseDirectory = Directory.CreateTempSubdirectory("comfysim-bench-").FullName;
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--listen", "127.0.0.1", "--port", port.ToString(), "--base-directory", baseDirectory, "--step-ms", stepMs.ToString() })
+        foreach (var arg in new[] { dll, "--listen", "127.0.0.1", "--port", port.ToString(), "--base-directory", baseDirectory, "--step-ms", stepMs.ToString(), "--image-kind", imageKind })
         {
             info.ArgumentList.Add(arg);
         }
@@ -53,7 +46,7 @@ internal sealed class SimulatorLauncher : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var sim = new SimulatorLauncher(process, new Uri($"http://127.0.0.1:{port}"), baseDirectory);
-        await sim.WaitUntilAnsweringAsync();
+        await WaitUntilAnsweringAsync(process, sim.Url, "/prompt", "the simulator");
         return sim;
     }
 
@@ -69,20 +62,35 @@ internal sealed class SimulatorLauncher : IAsyncDisposable
         try { Directory.Delete(_baseDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private async Task WaitUntilAnsweringAsync()
+    /// <summary>The dll of a project of this repository, built in this build's configuration.</summary>
+    public static string BuildOutput(string project)
     {
-        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var dll = Path.Combine(RepoRoot(), project, "bin", Configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build it first: dotnet build -c {Configuration} {project}", dll);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls <paramref name="path"/> until it answers 2xx; fails fast when the process exits.</summary>
+    public static async Task WaitUntilAnsweringAsync(Process process, Uri url, string path, string what, int seconds = 60)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
-            if (Process.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"the simulator exited with {Process.ExitCode}");
+                throw new InvalidOperationException($"{what} exited with {process.ExitCode}");
             }
 
             try
             {
-                using var response = await http.GetAsync("/prompt");
+                using var response = await http.GetAsync(path);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -95,10 +103,10 @@ internal sealed class SimulatorLauncher : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("the simulator did not answer within 30 s");
+        throw new TimeoutException($"{what} did not answer {path} within {seconds} s");
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
