@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using FluxAspire.Api.Operations.Resilience;
 using FluxAspire.Api.Pipeline.Jobs;
 using FluxAspire.Bench;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
@@ -24,7 +26,11 @@ public class RedisStateBenchmarks
     {
         _redis = await RedisLauncher.StartAsync();
         _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
-        var signals = new RedisSignals(_connection, NullLogger<RedisSignals>.Instance);
+        // The API's own resilience pipelines (RedisSignals retries through "redis-outage").
+        var host = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        host.AddResilience();
+        var pipelines = host.Build().Services.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>();
+        var signals = new RedisSignals(_connection, pipelines, TimeProvider.System, NullLogger<RedisSignals>.Instance);
         // Short retention: every iteration leaves a job behind, and Redis must not fill with 1.7 MB outputs.
         var options = Microsoft.Extensions.Options.Options.Create(new JobsOptions
         {
