@@ -1,3 +1,4 @@
+using FluxAspire.Api.Pipeline.Jobs;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -17,12 +18,13 @@ public static class CachedResultFormat
     public static string FileField(int index) => $"file:{index}";
 
     /// <summary>The fields to store, meta first.</summary>
-    public static IReadOnlyList<(string Name, byte[] Value)> Write(CachedResult entry)
+    /// <remarks>The file fields point into the entry's <see cref="OutputBytes"/>: keep the entry alive until they are written.</remarks>
+    public static IReadOnlyList<(string Name, ReadOnlyMemory<byte> Value)> Write(CachedResult entry)
     {
         var meta = new Meta(Version, entry.JobId, entry.CreatedAt, entry.ComfyStart, entry.ComfyEnd, entry.NodeStarts,
-            entry.Files.Select((f, i) => new MetaFile(FileField(i), f.NodeId, f.Filename, f.ContentType, f.Content.LongLength)).ToList());
-        var fields = new List<(string, byte[])>(entry.Files.Count + 1) { (MetaField, JsonSerializer.SerializeToUtf8Bytes(meta)) };
-        fields.AddRange(entry.Files.Select((f, i) => (FileField(i), f.Content)));
+            entry.Files.Select((f, i) => new MetaFile(FileField(i), f.NodeId, f.Filename, f.ContentType, (long)f.Content.Length)).ToList());
+        var fields = new List<(string, ReadOnlyMemory<byte>)>(entry.Files.Count + 1) { (MetaField, JsonSerializer.SerializeToUtf8Bytes(meta)) };
+        fields.AddRange(entry.Files.Select((f, i) => (FileField(i), f.Content.Memory)));
         return fields;
     }
 
@@ -58,7 +60,7 @@ public static class CachedResultFormat
                 return null;
             }
 
-            files.Add(new CachedFile(file.NodeId, file.Filename, file.ContentType, content));
+            files.Add(new CachedFile(file.NodeId, file.Filename, file.ContentType, new OutputBytes(content)));
         }
 
         return new CachedResult(meta.JobId, files, meta.ComfyStart, meta.ComfyEnd, meta.NodeStarts, meta.CreatedAt);

@@ -43,6 +43,7 @@ public sealed class RedisResultCacheStore(IServiceProvider services) : IResultCa
         }
         finally
         {
+            GC.KeepAlive(entry);
             // Observe the queued commands' outcome (cancelled when the transaction did not run).
             await Task.WhenAll(queued).ContinueWith(static _ => { }, TaskScheduler.Default);
         }

@@ -201,7 +201,7 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         lock (entry)
         {
             var slim = entry.Record.Result is { } result
-                ? entry.Record with { Result = result with { Files = result.Files.Select(f => f with { Content = [] }).ToList() } }
+                ? entry.Record with { Result = result with { Files = result.Files.Select(f => f with { Content = OutputBytes.Empty }).ToList() } }
                 : entry.Record;
             entry.Record = slim;
             entry.OutputsDropped = true;

@@ -40,7 +40,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         }
 
         var bytes = (byte[]?)await Db.StringGetAsync(RedisKeys.Output(id, index));
-        return bytes is null ? null : files[index] with { Content = bytes };
+        return bytes is null ? null : files[index] with { Content = new OutputBytes(bytes) };
     }
 
     public async ValueTask<bool> TryStartAsync(string id, string replica, CancellationToken cancellationToken)
@@ -76,7 +76,8 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         {
             var keep = record.Request.RetainOutputs ? Options.Retention : Options.ResultRetention;
             // Written before the job says it succeeded, so whoever sees "succeeded" can read them.
-            await Task.WhenAll(result.Files.Select((file, index) => db.StringSetAsync(RedisKeys.Output(id, index), file.Content, keep)));
+            await Task.WhenAll(result.Files.Select((file, index) => db.StringSetAsync(RedisKeys.Output(id, index), file.Content.Memory, keep)));
+            GC.KeepAlive(result);
         }
 
         var ended = (int)await db.ScriptEvaluateAsync(RedisJobScripts.Complete, Keys(id),
@@ -176,7 +177,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
 
         var db = Db;
         var bytes = await Task.WhenAll(result.Files.Select((_, index) => db.StringGetAsync(RedisKeys.Output(record.Id, index))));
-        var files = result.Files.Select((file, index) => file with { Content = (byte[]?)bytes[index] ?? [] }).ToList();
+        var files = result.Files.Select((file, index) => file with { Content = (byte[]?)bytes[index] is { } content ? new OutputBytes(content) : OutputBytes.Empty }).ToList();
         return record with { Result = result with { Files = files } };
     }
 
