@@ -23,6 +23,21 @@ public sealed class JobsOptions
     public TimeSpan ResultRetention { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The most output bytes finished synchronous jobs keep in this replica's memory for <see cref="ResultRetention"/>;
+    /// past it the oldest are dropped first (their waiters have them already). Without it, memory would grow with
+    /// throughput × retention × image size.
+    /// </summary>
+    [Range(typeof(long), "0", "1099511627776")]
+    public long ResultRetentionBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The most output bytes jobs submitted with POST /jobs keep in this replica's memory for <see cref="Retention"/>;
+    /// past it the oldest are dropped first (GET /jobs/{id}/outputs then answers 404, as after the retention).
+    /// </summary>
+    [Range(typeof(long), "0", "1099511627776")]
+    public long RetentionBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
     /// With Redis: how long a replica's hold on a job lasts without a heartbeat (renewed every third of it). A job whose
     /// replica was lost is taken over by another replica after this long, and run again.
     /// </summary>
