@@ -42,7 +42,7 @@ public static class ComfyUIBuilderExtensions
             ComfyUIMode.External => builder.AddExternalComfyUI(name, options.Url!).WithComfyUICommands(),
             ComfyUIMode.Container => builder.AddComfyUIContainer(name, options, probe),
             ComfyUIMode.Executable => builder.AddComfyUIExecutable(name, options),
-            _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs).WithComfyUICommands(),
+            _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs, options.SimulatorImageKind).WithComfyUICommands(),
         };
         return comfyui.WithComfyUIMode(mode);
     }
@@ -98,10 +98,16 @@ public static class ComfyUIBuilderExtensions
     /// <param name="name">The resource and connection string name.</param>
     /// <param name="simulator">The FluxAspire.ComfySim project metadata.</param>
     /// <param name="stepMs">Simulated milliseconds per sampler step (ComfySim's <c>--step-ms</c>).</param>
+    /// <param name="imageKind">What SaveImage writes (ComfySim's <c>--image-kind</c>): <c>picture</c> or <c>noise</c>.</param>
     public static IResourceBuilder<ComfyUISimulatorResource> AddComfyUISimulator(
-        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, int stepMs = 0)
+        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, int stepMs = 0, string imageKind = "picture")
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepMs);
+        if (imageKind is not ("picture" or "noise"))
+        {
+            throw new ArgumentException($"'{imageKind}' is not one of: picture, noise", nameof(imageKind));
+        }
+
         // One folder per AppHost run: the API gets the same paths, so it can clean up each job's files and download models.
         var resource = new ComfyUISimulatorResource(name,
             Path.Combine(Path.GetTempPath(), "fluxaspire", $"{name}-{Environment.ProcessId}"));
@@ -121,6 +127,12 @@ public static class ComfyUIBuilderExtensions
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--step-ms");
                 context.Args.Add(stepMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (imageKind != "picture")
+                {
+                    context.Args.Add("--image-kind");
+                    context.Args.Add(imageKind);
+                }
+
                 if (!context.ExecutionContext.IsPublishMode)
                 {
                     context.Args.Add("--base-directory");

@@ -21,6 +21,12 @@ public sealed class ComfyUIHostOptions
     /// <summary>Simulated milliseconds per sampler step (simulator mode); 0 makes every image as fast as the CPU allows.</summary>
     public int SimulatorStepMs { get; set; }
 
+    /// <summary>
+    /// What the simulator's SaveImage writes (its <c>--image-kind</c>): <c>picture</c>, a small labelled image, or
+    /// <c>noise</c>, as large and incompressible as a real FLUX.1-dev PNG (about 1.7 MB at 1024²).
+    /// </summary>
+    public string SimulatorImageKind { get; set; } = "picture";
+
     /// <summary>The local ComfyUI checkout (the folder with <c>main.py</c>); required in executable mode.</summary>
     public string? Path { get; set; }
 
@@ -72,6 +78,13 @@ public sealed class ComfyUIHostOptions
             options.SimulatorStepMs = int.TryParse(stepMs, out var ms) && ms >= 0
                 ? ms
                 : throw new InvalidOperationException($"{SectionName}:SimulatorStepMs '{stepMs}' must be a whole number >= 0");
+        }
+
+        if (section["SimulatorImageKind"] is { Length: > 0 } imageKind)
+        {
+            options.SimulatorImageKind = imageKind is "picture" or "noise"
+                ? imageKind
+                : throw new InvalidOperationException($"{SectionName}:SimulatorImageKind '{imageKind}' is not one of: picture, noise");
         }
 
         if (section["Path"] is { Length: > 0 } path)

@@ -13,7 +13,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
 {
     Console.Error.WriteLine($"comfysim: {ex.Message}");
     Console.Error.WriteLine("usage: FluxAspire.ComfySim [--listen IP] [--port N] [--base-directory DIR] [--output-directory DIR] " +
-        "[--input-directory DIR] [--temp-directory DIR] [--preview-method none|latent2rgb] [--preview-size N] [--step-ms N] [--load-ms N]");
+        "[--input-directory DIR] [--temp-directory DIR] [--preview-method none|latent2rgb] [--preview-size N] [--step-ms N] [--load-ms N] [--image-kind picture|noise]");
     return 2;
 }
 

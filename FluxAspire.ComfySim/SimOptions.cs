@@ -1,3 +1,5 @@
+using FluxAspire.ComfySim.Images;
+
 namespace FluxAspire.ComfySim;
 
 /// <summary>Command-line options, named after ComfyUI's own flags where ComfyUI has one.</summary>
@@ -15,6 +17,7 @@ public sealed class SimOptions
     public int LoadMs { get; set; }
     public int MaxUploadSizeMb { get; set; } = 100;
     public bool DisableMetadata { get; set; }
+    public ImageKind ImageKind { get; set; } = ImageKind.Picture;
     public IReadOnlyList<string> Argv { get; set; } = [];
 
     public bool PreviewsEnabled => PreviewMethod is not "none";
@@ -54,6 +57,14 @@ public sealed class SimOptions
                 case "--load-ms": options.LoadMs = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--max-upload-size": options.MaxUploadSizeMb = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--disable-metadata": options.DisableMetadata = true; break;
+                case "--image-kind":
+                    options.ImageKind = Value() switch
+                    {
+                        "picture" => ImageKind.Picture,
+                        "noise" => ImageKind.Noise,
+                        var other => throw new ArgumentException($"--image-kind: '{other}' is not one of picture, noise"),
+                    };
+                    break;
                 case "--disable-auto-launch" or "--disable-api-nodes" or "--highvram" or "--gpu-only" or "--cpu":
                     break; // accepted for command-line compatibility with ComfyUI; nothing to do in a simulator
                 default:

@@ -6,7 +6,7 @@ public static class FilesFeature
 {
     public static IServiceCollection AddFiles(this IServiceCollection services)
     {
-        services.AddSingleton<ImageRenderer>();
+        services.AddSingleton(provider => new ImageRenderer(provider.GetRequiredService<SimOptions>().ImageKind));
         services.AddSingleton<OutputWriter>();
         services.AddSingleton<InputImages>();
         return services;

@@ -2,9 +2,22 @@ using SkiaSharp;
 
 namespace FluxAspire.ComfySim.Images;
 
-/// <summary>Renders simulated pictures: deterministic in (prompt, seed, size, steps), labelled as simulated.</summary>
-/// <remarks>Thread-safe. Recently encoded PNGs are kept in a small cache, since a re-run that only renames the output re-saves the same picture.</remarks>
-public sealed class ImageRenderer
+/// <summary>What SaveImage and PreviewImage write (<c>--image-kind</c>).</summary>
+public enum ImageKind
+{
+    /// <summary>A small labelled picture (about 43 KB at 1024²) that shows the prompt, seed, size and steps.</summary>
+    Picture,
+
+    /// <summary>Noise as large and incompressible as a real FLUX.1-dev PNG (about 1.7 MB at 1024²), for benchmarks.</summary>
+    Noise,
+}
+
+/// <summary>Renders simulated pictures: deterministic in (prompt, seed, size, steps), labelled as simulated, or noise.</summary>
+/// <remarks>
+/// Thread-safe. Recently encoded PNGs are kept in a small cache (by count and bytes), since a re-run that only renames
+/// the output re-saves the same image.
+/// </remarks>
+public sealed class ImageRenderer(ImageKind kind = ImageKind.Picture)
 {
     private readonly PngCache _pngs = new(maxEntries: 32, maxBytes: 64L * 1024 * 1024);
     private readonly Lock _previewLock = new();
@@ -23,12 +36,22 @@ public sealed class ImageRenderer
             return cached;
         }
 
-        using var canvas = new RgbCanvas(image.Width, image.Height);
-        SimulatedPicture.Draw(canvas, image.Prompt, image.Seed, image.Steps, index);
-        var png = PngWriter.Encode(canvas, textChunks, compressLevel);
+        var png = kind == ImageKind.Noise
+            ? NoisePng.Encode(image.Width, image.Height, NoiseSeed(image, index), textChunks)
+            : DrawPicture(image, index, textChunks, compressLevel);
         _pngs.Add(key, png);
         return png;
     }
+
+    private static byte[] DrawPicture(SimImage image, int index, IReadOnlyList<KeyValuePair<string, string>> textChunks, int compressLevel)
+    {
+        using var canvas = new RgbCanvas(image.Width, image.Height);
+        SimulatedPicture.Draw(canvas, image.Prompt, image.Seed, image.Steps, index);
+        return PngWriter.Encode(canvas, textChunks, compressLevel);
+    }
+
+    private static ulong NoiseSeed(SimImage image, int index) =>
+        SimulatedPicture.Fnv1a(image.Prompt) ^ SimulatedPicture.Mix(image.Seed) ^ SimulatedPicture.Mix((ulong)image.Steps << 32 | (uint)index);
 
     /// <summary>A latent2rgb-style preview for one sampler step: a JPEG (quality 95) fitted in a previewSize square.</summary>
     /// <remarks>The picture "emerges": step 0 is mostly noise, the last step is the picture itself.</remarks>

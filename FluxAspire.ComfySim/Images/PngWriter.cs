@@ -14,6 +14,7 @@ namespace FluxAspire.ComfySim.Images;
 internal static class PngWriter
 {
     private const int IdatChunkSize = 65536;
+    private const int ChunkOverhead = 12; // length, type, CRC
     private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>Encodes the canvas; the canvas's scanlines are filtered in place and must not be drawn on afterwards.</summary>
@@ -32,13 +33,23 @@ internal static class PngWriter
             zlib.Write(canvas.Scanlines);
         }
 
-        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        var output = new MemoryStream(data.Length + 4096);
+        return Assemble(canvas.Width, canvas.Height, textChunks, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
+    }
+
+    /// <summary>The PNG file around an already compressed (zlib) RGB image stream, written into an array of its exact size.</summary>
+    public static byte[] Assemble(int width, int height, IReadOnlyList<KeyValuePair<string, string>> textChunks, ReadOnlySpan<byte> data)
+    {
+        // tEXt is Latin-1: keyword, NUL, text. ComfyUI's JSON is ASCII-escaped, so nothing is lost in practice.
+        var texts = textChunks.Select(chunk => Encoding.Latin1.GetBytes(chunk.Key + "\0" + chunk.Value)).ToList();
+        var idatChunks = (data.Length + IdatChunkSize - 1) / IdatChunkSize;
+        var png = new byte[Signature.Length + (ChunkOverhead + 13) + texts.Sum(t => ChunkOverhead + t.Length)
+            + idatChunks * ChunkOverhead + data.Length + ChunkOverhead];
+        var output = new MemoryStream(png);
         output.Write(Signature);
 
         Span<byte> header = stackalloc byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, canvas.Width);
-        BinaryPrimitives.WriteInt32BigEndian(header[4..], canvas.Height);
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
         header[8] = 8; // bit depth
         header[9] = 2; // colour type: RGB
         header[10] = 0; // deflate
@@ -46,13 +57,9 @@ internal static class PngWriter
         header[12] = 0; // no interlace
         WriteChunk(output, "IHDR"u8, header);
 
-        foreach (var (keyword, text) in textChunks)
+        foreach (var text in texts)
         {
-            // tEXt is Latin-1: keyword, NUL, text. ComfyUI's JSON is ASCII-escaped, so nothing is lost in practice.
-            var bytes = new byte[Encoding.Latin1.GetByteCount(keyword) + 1 + Encoding.Latin1.GetByteCount(text)];
-            var keywordLength = Encoding.Latin1.GetBytes(keyword, bytes);
-            Encoding.Latin1.GetBytes(text, bytes.AsSpan(keywordLength + 1));
-            WriteChunk(output, "tEXt"u8, bytes);
+            WriteChunk(output, "tEXt"u8, text);
         }
 
         for (var offset = 0; offset < data.Length; offset += IdatChunkSize)
@@ -61,7 +68,7 @@ internal static class PngWriter
         }
 
         WriteChunk(output, "IEND"u8, []);
-        return output.ToArray();
+        return output.Position == png.Length ? png : throw new InvalidOperationException("PNG size miscounted");
     }
 
     internal static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)

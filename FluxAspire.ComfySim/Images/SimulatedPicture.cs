@@ -145,7 +145,7 @@ internal static class SimulatedPicture
         return Mix(hash);
     }
 
-    private static ulong Mix(ulong z)
+    internal static ulong Mix(ulong z)
     {
         z = (z ^ z >> 30) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ z >> 27) * 0x94D049BB133111EBUL;

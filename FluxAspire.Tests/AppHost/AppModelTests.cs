@@ -73,6 +73,17 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task Simulator_image_kind_comes_from_configuration()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
+            ["--ComfyUI:SimulatorImageKind=noise"]);
+
+        var args = await ArgsOf((ComfyUISimulatorResource)Resource(builder, "comfyui"));
+
+        Assert.Equal(["--step-ms", "0", "--image-kind", "noise"], args.Skip(4).Take(4));
+    }
+
+    [Fact]
     public async Task Api_references_comfyui_by_connection_string_and_waits_until_it_is_healthy()
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>();

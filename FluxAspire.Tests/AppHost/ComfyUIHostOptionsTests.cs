@@ -10,7 +10,7 @@ public sealed class ComfyUIHostOptionsTests
     {
         var options = ComfyUIHostOptions.From(Config());
 
-        Assert.Equal((ComfyUIMode.Auto, null, 0), (options.Mode, options.Url, options.SimulatorStepMs));
+        Assert.Equal((ComfyUIMode.Auto, null, 0, "picture"), (options.Mode, options.Url, options.SimulatorStepMs, options.SimulatorImageKind));
     }
 
     [Theory]
@@ -33,6 +33,7 @@ public sealed class ComfyUIHostOptionsTests
     [InlineData("ComfyUI:Url", "ftp://gpu-box", "ComfyUI:Url 'ftp://gpu-box' is not an absolute http(s) URL")]
     [InlineData("ComfyUI:SimulatorStepMs", "-1", "ComfyUI:SimulatorStepMs '-1' must be a whole number >= 0")]
     [InlineData("ComfyUI:SimulatorStepMs", "fast", "ComfyUI:SimulatorStepMs 'fast' must be a whole number >= 0")]
+    [InlineData("ComfyUI:SimulatorImageKind", "photo", "ComfyUI:SimulatorImageKind 'photo' is not one of: picture, noise")]
     public void Bad_values_fail_with_a_message_naming_the_key(string key, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => ComfyUIHostOptions.From(Config((key, value))));

@@ -1,4 +1,5 @@
 using FluxAspire.ComfySim;
+using FluxAspire.ComfySim.Images;
 
 namespace FluxAspire.Tests.ComfySim;
 
@@ -13,6 +14,7 @@ public class SimOptionsTests
         Assert.Equal("none", options.PreviewMethod);
         Assert.Equal(0, options.StepMs);
         Assert.Equal(0, options.LoadMs);
+        Assert.Equal(ImageKind.Picture, options.ImageKind);
     }
 
     [Fact]
@@ -23,11 +25,15 @@ public class SimOptionsTests
         Assert.Equal(("0.0.0.0", 9000, "/b", "/o", "/i", "latent2rgb", 200, 1500),
             (options.Listen, options.Port, options.BaseDirectory, options.OutputDirectory, options.InputDirectory,
              options.PreviewMethod, options.StepMs, options.LoadMs));
+        Assert.Equal(ImageKind.Noise, SimOptions.Parse(["--image-kind", "noise"]).ImageKind);
+        Assert.Equal(ImageKind.Picture, SimOptions.Parse(["--image-kind", "picture"]).ImageKind);
     }
 
     [Theory]
     [InlineData("--preview-method", "blurry")]
     [InlineData("--no-such-flag")]
     [InlineData("--step-ms", "-1")]
+    [InlineData("--image-kind", "photo")]
+    [InlineData("--image-kind")]
     public void Rejects_bad_flags(params string[] args) => Assert.Throws<ArgumentException>(() => SimOptions.Parse(args));
 }
