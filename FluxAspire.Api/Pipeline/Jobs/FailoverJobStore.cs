@@ -85,7 +85,10 @@ public sealed class FailoverJobStore(
     }
 
     public Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
-        IsLocal(id) ? local.WaitForEndAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, cancellationToken);
+        IsLocal(id) ? local.WaitForEndAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, shared.WaitForEndAsync, cancellationToken);
+
+    public Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken) =>
+        IsLocal(id) ? local.WaitForResultAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, shared.WaitForResultAsync, cancellationToken);
 
     public IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, CancellationToken cancellationToken) =>
         IsLocal(id) ? local.ReadEventsAsync(id, afterEventId, cancellationToken) : shared.ReadEventsAsync(id, afterEventId, cancellationToken);
@@ -121,13 +124,14 @@ public sealed class FailoverJobStore(
     }
 
     // A waiter for a job in Redis keeps waiting across a Redis restart: the job's end is written once Redis is back.
-    private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken)
+    private static async Task<JobRecord> WaitThroughOutagesAsync(
+        string id, Func<string, CancellationToken, Task<JobRecord>> wait, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                return await shared.WaitForEndAsync(id, cancellationToken);
+                return await wait(id, cancellationToken);
             }
             catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
             {

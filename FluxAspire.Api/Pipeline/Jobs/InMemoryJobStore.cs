@@ -203,6 +203,8 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         return ValueTask.FromResult(true);
     }
 
+    public Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken) => WaitForEndAsync(id, cancellationToken);
+
     public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
         _jobs.TryGetValue(id, out var entry)
             ? await entry.Ended.Task.WaitAsync(cancellationToken)

@@ -52,6 +52,14 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// With Redis: the least time between two progress writes of one job (the latest step wins; the last one before the
+    /// job's end is always written). A FLUX step takes longer than this on a GPU, so every step is still seen; the
+    /// simulator's instant steps no longer cost a Redis script each. Zero: every step.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);
