@@ -14,9 +14,10 @@ namespace FluxAspire.Api.Endpoints;
 /// </summary>
 internal static class RecipeAnswers
 {
-    public static async Task<Results<Ok<TResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> AnswerAsync<TResponse>(
-        ParsedSubmission parsed, CacheDirective cache, JobRunner runner, Func<PromptResponse, Submission, TResponse> shape,
-        CancellationToken cancellationToken)
+    /// <param name="input">The body's "input" (a workflow's input with its defaults), or null (/prompt).</param>
+    public static async Task<Results<PromptResult<TResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> AnswerAsync<TResponse>(
+        ParsedSubmission parsed, CacheDirective cache, JobRunner runner, Func<Submission, JsonObject?> input, CancellationToken cancellationToken)
+        where TResponse : PromptResponse
     {
         if (parsed.Errors.Count > 0)
         {
@@ -42,7 +43,6 @@ internal static class RecipeAnswers
             return problem;
         }
 
-        var response = PromptResponse.From(outcome.Result!);
-        return TypedResults.Ok(shape(outcome.UploadedUrls is { } urls ? response with { Images = urls } : response, submission));
+        return new PromptResult<TResponse>(new PromptResponseBody(outcome.Result!, outcome.UploadedUrls, input(submission)));
     }
 }

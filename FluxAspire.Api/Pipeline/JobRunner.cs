@@ -53,6 +53,12 @@ public sealed class JobRunner(
             }
 
             result = record.Result!;
+            if (result.Files.Any(f => f.IsDescriptionOnly))
+            {
+                // Never a 200 with empty images: the bytes expired or were lost between the job's end and this waiter.
+                return new RunOutcome(null, null, false, ApiProblems.FromFailure(record.Id,
+                    new JobFailure(JobFailureKind.BadGateway, "the job's outputs were no longer available when its result was collected"), false));
+            }
         }
 
         var delivered = await jobEnd.DeliverToWaiterAsync(job, result, hit is null ? key : null, cancellationToken);

@@ -39,14 +39,21 @@ public sealed class RedisResultCacheTests(RedisCacheFixture env) : IClassFixture
         Assert.False(await _simB.RanAsync("redis-b-1"));
         JsonShape.AssertSameShape(first.Body, second.Body);
 
-        // One hash: the meta field and the PNG's raw bytes (base64 would be a third longer), with the TTL (1 h default).
+        // One hash with the meta field, and the PNG's raw bytes (base64 would be a third longer) in one key of the entry,
+        // both with the TTL (1 h default).
         var key = RedisKey(9009);
         var png = Convert.FromBase64String(first.Images[0]);
         Assert.Equal("+hash", await env.Redis.CommandAsync("TYPE", key));
-        Assert.Equal(":2", await env.Redis.CommandAsync("HLEN", key));
-        Assert.Equal($":{png.Length}", await env.Redis.CommandAsync("HSTRLEN", key, CachedResultFormat.FileField(0)));
-        var ttl = int.Parse((await env.Redis.CommandAsync("TTL", key))[1..]);
-        Assert.InRange(ttl, 3300, 3600);
+        Assert.Equal(":1", await env.Redis.CommandAsync("HLEN", key));
+        var file = CachedResultFormat.FileKey(key, 0);
+        Assert.Equal($":{png.Length}", await env.Redis.CommandAsync("STRLEN", file));
+        Assert.InRange(int.Parse((await env.Redis.CommandAsync("TTL", key))[1..]), 3300, 3600);
+        Assert.InRange(int.Parse((await env.Redis.CommandAsync("TTL", file))[1..]), 3300, 3600);
+
+        // The job wrote its own copy only if it ran on the replica its waiter was not on (B's ComfyUI): A's waiter got the
+        // bytes from memory otherwise, and the cache wrote them once.
+        var ranOnB = await _simB.RanAsync("redis-a-1");
+        Assert.Equal(ranOnB ? ":1" : ":0", await env.Redis.CommandAsync("EXISTS", "fluxaspire:job:redis-a-1:out:0"));
     }
 
     [Fact]

@@ -25,14 +25,15 @@ public class ResultCacheTests
     public async Task A_stored_result_comes_back_with_its_bytes()
     {
         var (cache, _) = InProcess();
-        var result = Result(100);
-        result.Files[0].Content[7] = 42;
+        var bytes = new byte[100];
+        bytes[7] = 42;
+        var result = Result(0) with { Files = [new JobOutputFile("9", "job-1_ComfyUI_00001_.png", bytes)] };
 
         Assert.True(await cache.StoreAsync("k", result, default));
         var entry = await cache.TryGetAsync("k", default);
 
         Assert.NotNull(entry);
-        Assert.Equal(result.Files[0].Content, entry.Files[0].Content);
+        Assert.Equal(bytes, entry.Files[0].Content.ToArray());
         Assert.Equal(("job-1", "image/png", 1_000L, 3_500L), (entry.JobId, entry.Files[0].ContentType, entry.ComfyStart, entry.ComfyEnd));
     }
 
@@ -52,7 +53,7 @@ public class ResultCacheTests
     public async Task A_result_without_its_file_bytes_is_not_stored()
     {
         var (cache, store) = InProcess();
-        var described = Result(0) with { Files = [new JobOutputFile("9", "x.png", []) { Length = 500 }] };
+        var described = Result(0) with { Files = [new JobOutputFile("9", "x.png", OutputBytes.Empty) { Length = 500 }] };
 
         Assert.False(await cache.StoreAsync("k", described, default));
         Assert.Equal(0, store.Count);
@@ -99,7 +100,7 @@ public class ResultCacheTests
     public void A_hit_takes_the_new_request_s_id_graph_and_timings()
     {
         var entry = CachedResult.From(Result(3, id: "first"), DateTimeOffset.UnixEpoch)!
-            with { Files = [new CachedFile("9", "first_ComfyUI_00001_.png", "image/png", [1, 2, 3]), new CachedFile("12", "shared_00001_.png", "image/png", [4])] };
+            with { Files = [new CachedFile("9", "first_ComfyUI_00001_.png", "image/png", new byte[] { 1, 2, 3 }), new CachedFile("12", "shared_00001_.png", "image/png", new byte[] { 4 })] };
         var received = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var job = new JobRequest("second", new System.Text.Json.Nodes.JsonObject { ["9"] = new System.Text.Json.Nodes.JsonObject() }, received,
             TimeSpan.FromMilliseconds(7));
@@ -109,7 +110,7 @@ public class ResultCacheTests
         Assert.Equal("second", result.Id);
         Assert.Same(job.Graph, result.Graph);
         Assert.Equal(["second_ComfyUI_00001_.png", "shared_00001_.png"], result.Files.Select(f => f.Filename));
-        Assert.Equal([1, 2, 3], result.Files[0].Content);
+        Assert.Equal([1, 2, 3], result.Files[0].Content.ToArray());
         Assert.Equal((1_000L, 3_500L, 1_200L), (result.Stats.ComfyStart, result.Stats.ComfyEnd, result.Stats.NodeStarts["31"]));
         Assert.Equal((TimeSpan.FromMilliseconds(7), TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(30)),
             (result.Stats.Preprocess, result.Stats.ComfyRoundTrip, result.Stats.Postprocess, result.Stats.Upload, result.Stats.Total));

@@ -20,8 +20,10 @@ public sealed class CrossReplicaJobsTests : IAsyncLifetime
     {
         _redis = await RedisServerProcess.StartAsync();
         (_simA, _simB) = (await SimulatorProcess.StartAsync("--step-ms", "100"), await SimulatorProcess.StartAsync("--step-ms", "100"));
-        _apiA = await StartReplicaAsync(_simA, _redis);
-        _apiB = await StartReplicaAsync(_simB, _redis);
+        // Every step written (no coalescing): the resume test follows each progress event across a reconnect.
+        var everyStep = new Dictionary<string, string> { ["Jobs__ProgressInterval"] = "00:00:00" };
+        _apiA = await StartReplicaAsync(_simA, _redis, everyStep);
+        _apiB = await StartReplicaAsync(_simB, _redis, everyStep);
     }
 
     public async Task DisposeAsync()

@@ -29,7 +29,7 @@ public class JobResponseTests
         var files = new[]
         {
             new JobOutputFile("9", "job-1_ComfyUI_00001_.png", new byte[10]),
-            new JobOutputFile("12", "job-1_ComfyUI_00002_.webp", []) { Length = 2048 },
+            new JobOutputFile("12", "job-1_ComfyUI_00002_.webp", OutputBytes.Empty) { Length = 2048 },
         };
         var stats = new JobStats(1000, 3000, new Dictionary<string, long> { ["31"] = 1001 }, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2),
             TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(2.5));

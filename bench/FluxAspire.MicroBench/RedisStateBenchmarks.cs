@@ -37,7 +37,7 @@ public class RedisStateBenchmarks
             ResultRetention = TimeSpan.FromSeconds(1),
             Retention = TimeSpan.FromSeconds(2),
         });
-        _store = new RedisJobStore(_connection, signals, options, TimeProvider.System);
+        _store = new RedisJobStore(_connection, signals, new ReplicaIdentity(), options, TimeProvider.System);
         _graph = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflows", "text2img.json")))!.AsObject();
         var png = new byte[HotPathBenchmarks.PngBytes];
         new Random(42).NextBytes(png);

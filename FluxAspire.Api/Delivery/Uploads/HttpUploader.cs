@@ -35,7 +35,8 @@ public sealed class HttpUploader(IHttpClientFactory httpClientFactory, SystemWeb
             string outcome;
             try
             {
-                using var content = new ByteArrayContent(file.Content);
+                // Streamed from the output's bytes, with their Content-Length: no copy per attempt.
+                using var content = new StreamContent(file.Content.OpenRead());
                 content.Headers.ContentType = new MediaTypeHeaderValue(ContentTypes.ForFile(file.Filename));
                 using var response = await http.PutAsync(url, content, cancellationToken);
                 if (response.IsSuccessStatusCode) return;

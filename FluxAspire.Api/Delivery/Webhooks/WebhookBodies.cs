@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FluxAspire.Api.Pipeline.Jobs;
+using FluxAspire.Api.Pipeline.Outputs;
 using FluxAspire.Api.Pipeline.Problems;
 using FluxAspire.Api.Pipeline.Prompts;
 
@@ -14,7 +15,6 @@ public static class WebhookBodies
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JsonStringifyEncoder.Instance,
     };
 
     /// <summary>The request body as the client sent it (typed fields only), never with credentials.</summary>
@@ -35,16 +35,11 @@ public static class WebhookBodies
         return body;
     }
 
-    /// <summary>webhook_v2 success: {type:"prompt.complete", timestamp, ...the 200 body}; images are URLs after an upload.</summary>
-    public static string Complete(JsonObject echo, JobResult result, IReadOnlyList<string>? uploadedUrls, DateTimeOffset now)
-    {
-        var response = PromptResponse.From(result);
-        if (uploadedUrls is not null) response = response with { Images = uploadedUrls };
-        var body = Header("type", "prompt.complete", now);
-        Merge(body, echo);
-        Merge(body, (JsonObject)JsonSerializer.SerializeToNode(response, Json)!);
-        return body.ToJsonString(Json);
-    }
+    /// <summary>webhook_v2 success: {type:"prompt.complete", timestamp, ...the 200 body}; images are URLs after an upload.
+    /// Written from the outputs each time it is sent (<see cref="WebhookBody"/>), never held as text.</summary>
+    public static WebhookBody Complete(JsonObject echo, JobResult result, IReadOnlyList<string>? uploadedUrls, DateTimeOffset now) =>
+        WebhookBody.Json(JsonBodyField.Merge(Fields(Header("type", "prompt.complete", now)), Fields(echo),
+            new PromptResponseBody(result, uploadedUrls).Fields()), Json);
 
     /// <summary>webhook_v2 failure: {type:"prompt.failed", timestamp, ...request body, id, prompt, error, and ComfyUI's
     /// own error where there is one (node_id, node_type, exception_type, exception_message)}.</summary>
@@ -68,21 +63,21 @@ public static class WebhookBodies
     }
 
     /// <summary>Legacy webhook, one per file: {"event":"output.complete","image","id","filename","prompt","stats"};
-    /// as in the recipe its stats lack upload_time and total_time.</summary>
-    public static string LegacyOutput(JobResult result, JobOutputFile file)
+    /// as in the recipe its stats lack upload_time and total_time. Written from the file's bytes each time it is sent.</summary>
+    public static WebhookBody LegacyOutput(JobResult result, JobOutputFile file)
     {
         var stats = (JsonObject)JsonSerializer.SerializeToNode(PromptStats.From(result.Stats), Json)!;
         stats.Remove("upload_time");
         stats.Remove("total_time");
-        return new JsonObject
-        {
-            ["event"] = "output.complete",
-            ["image"] = Convert.ToBase64String(file.Content),
-            ["id"] = result.Id,
-            ["filename"] = file.Filename,
-            ["prompt"] = result.Graph.DeepClone(),
-            ["stats"] = stats,
-        }.ToJsonString(Json);
+        return WebhookBody.Json(
+        [
+            JsonBodyField.Value("event", "output.complete"),
+            new JsonBodyField("image", (writer, token) => writer.WriteBase64Async(file.Content, token)),
+            JsonBodyField.Value("id", result.Id),
+            JsonBodyField.Value("filename", file.Filename),
+            JsonBodyField.Value("prompt", result.Graph),
+            JsonBodyField.Value("stats", stats),
+        ], Json);
     }
 
     /// <summary>Legacy webhook failure: {"event":"prompt.failed","id","prompt","error", ComfyUI's error fields}.</summary>
@@ -113,6 +108,8 @@ public static class WebhookBodies
             body[key] = value as JsonNode ?? JsonSerializer.SerializeToNode(value, Json);
         }
     }
+
+    private static IEnumerable<JsonBodyField> Fields(JsonObject source) => source.Select(p => JsonBodyField.Value(p.Key, p.Value));
 
     private static void Merge(JsonObject target, JsonObject source)
     {

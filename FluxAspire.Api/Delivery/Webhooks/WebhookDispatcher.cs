@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using FluxAspire.Api.Delivery.Outbound;
 using FluxAspire.Api.Operations.Resilience;
@@ -98,7 +97,7 @@ public sealed class WebhookDispatcher(
         var outcome = await _retry.ExecuteOutcomeAsync(time, async ct =>
             {
                 attempts++;
-                using var request = BuildRequest(message);
+                using var request = await BuildRequestAsync(message, ct);
                 return await http.SendAsync(request, ct);
             },
             (failed, attempt, wait) => logger.LogInformation("Webhook {Kind} for job {JobId}: attempt {Attempt} failed ({Outcome}); retrying in {Wait}",
@@ -131,22 +130,21 @@ public sealed class WebhookDispatcher(
         }
     }
 
-    private HttpRequestMessage BuildRequest(WebhookMessage message)
+    private async Task<HttpRequestMessage> BuildRequestAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, message.Url)
-        {
-            Content = new StringContent(message.Body, Encoding.UTF8, "application/json"),
-        };
+        // Standard Webhooks: the id stays the same across retries (receivers dedupe on it); the timestamp and signature
+        // are those of this attempt. The body is written twice per attempt, to measure and sign it and to send it, so
+        // nothing holds it in between.
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        var (length, signature) = await message.Body.MeasureAsync(message.JobId, timestamp, message.Signed ? secret.Key : null, cancellationToken);
+        var request = new HttpRequestMessage(HttpMethod.Post, message.Url) { Content = message.Body.ToContent(length) };
         if (message.Signed)
         {
-            // Standard Webhooks: the id stays the same across retries (receivers dedupe on it); the timestamp and
-            // signature are those of this attempt.
-            var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
             request.Headers.Add("webhook-id", message.JobId);
             request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (secret.Key is { } key)
+            if (signature is not null)
             {
-                request.Headers.Add("webhook-signature", WebhookSignature.Sign(message.JobId, timestamp, message.Body, key));
+                request.Headers.Add("webhook-signature", signature);
             }
         }
 

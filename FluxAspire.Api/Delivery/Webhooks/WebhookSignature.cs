@@ -8,7 +8,18 @@ public static class WebhookSignature
 {
     public static string Sign(string messageId, long timestamp, string body, byte[] key)
     {
-        var signed = Encoding.UTF8.GetBytes($"{messageId}.{timestamp}.{body}");
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed));
+        using var hmac = Start(messageId, timestamp, key);
+        hmac.AppendData(Encoding.UTF8.GetBytes(body));
+        return Finish(hmac);
     }
+
+    /// <summary>An HMAC that has read "{id}.{timestamp}."; append the body as it is written, then <see cref="Finish"/>.</summary>
+    public static IncrementalHash Start(string messageId, long timestamp, byte[] key)
+    {
+        var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(Encoding.UTF8.GetBytes($"{messageId}.{timestamp}."));
+        return hmac;
+    }
+
+    public static string Finish(IncrementalHash hmac) => "v1," + Convert.ToBase64String(hmac.GetHashAndReset());
 }

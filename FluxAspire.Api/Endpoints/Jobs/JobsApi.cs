@@ -79,7 +79,7 @@ public static class JobsApi
             ? TypedResults.Ok(JobResponse.From(job, comfyOptions.Value.IncludeTraceback))
             : JobProblems.NotFound(id);
 
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetOutputAsync(
         string id, int index, HttpContext httpContext, IJobStore store, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } job)
@@ -106,7 +106,8 @@ public static class JobsApi
         var disposition = new ContentDispositionHeaderValue("inline");
         disposition.SetHttpFileName(file.Filename);
         httpContext.Response.Headers.ContentDisposition = disposition.ToString();
-        return TypedResults.File(file.Content, OutputContentTypes.Of(file.Filename));
+        // A stream over the held bytes (Content-Length from its length): the bytes stay alive while it is sent.
+        return TypedResults.Stream(file.Content.OpenRead(), OutputContentTypes.Of(file.Filename));
     }
 
     internal static async Task<Results<JobEventStream, NoContent, ProblemHttpResult>> GetEvents(

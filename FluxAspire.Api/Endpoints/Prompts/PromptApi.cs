@@ -26,11 +26,11 @@ public static class PromptApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<PromptResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
+    internal static async Task<Results<PromptResult<PromptResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunPromptAsync(
         PromptRequest request, HttpContext http, SubmissionParser parser, JobRunner runner, TimeProvider time, CancellationToken cancellationToken)
     {
         var cache = CacheDirective.Of(http);
         var parsed = await parser.ParsePromptAsync(request, Arrival.Now(time, cache), cancellationToken);
-        return await RecipeAnswers.AnswerAsync(parsed, cache, runner, (response, _) => response, cancellationToken);
+        return await RecipeAnswers.AnswerAsync<PromptResponse>(parsed, cache, runner, _ => null, cancellationToken);
     }
 }

@@ -33,23 +33,12 @@ public static class WorkflowApi
         return routes;
     }
 
-    internal static async Task<Results<Ok<WorkflowResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunAsync(
+    internal static async Task<Results<PromptResult<WorkflowResponse>, Accepted<JsonObject>, ValidationProblem, ProblemHttpResult>> RunAsync(
         WorkflowDefinition definition, JsonObject body, HttpContext http, SubmissionParser parser, JobRunner runner, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var cache = CacheDirective.Of(http);
         var parsed = await parser.ParseWorkflowAsync(definition, body, Arrival.Now(time, cache), cancellationToken);
-        return await RecipeAnswers.AnswerAsync(parsed, cache, runner, (response, submission) => WithInput(response, submission.WorkflowInput!),
-            cancellationToken);
+        return await RecipeAnswers.AnswerAsync<WorkflowResponse>(parsed, cache, runner, submission => submission.WorkflowInput!, cancellationToken);
     }
-
-    private static WorkflowResponse WithInput(PromptResponse response, JsonObject input) => new()
-    {
-        Id = response.Id,
-        Prompt = response.Prompt,
-        Images = response.Images,
-        Filenames = response.Filenames,
-        Stats = response.Stats,
-        Input = input,
-    };
 }

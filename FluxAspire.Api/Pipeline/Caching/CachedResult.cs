@@ -21,13 +21,13 @@ public sealed record CachedResult(
     DateTimeOffset CreatedAt)
 {
     /// <summary>The bytes of all output files, what the size limits count.</summary>
-    public long TotalBytes => Files.Sum(f => f.Content.LongLength);
+    public long TotalBytes => Files.Sum(f => (long)f.Content.Length);
 
     /// <summary>The entry for a finished job; null when the result lacks some file's bytes (a store that keeps only
     /// the files' descriptions), which could not be served again.</summary>
     public static CachedResult? From(JobResult result, DateTimeOffset now)
     {
-        if (result.Files.Any(f => f.Content.Length == 0 && f.Length > 0))
+        if (result.Files.Any(f => f.IsDescriptionOnly))
         {
             return null;
         }
@@ -58,4 +58,4 @@ public sealed record CachedResult(
 }
 
 /// <summary>One output file of a <see cref="CachedResult"/>.</summary>
-public sealed record CachedFile(string NodeId, string Filename, string ContentType, byte[] Content);
+public sealed record CachedFile(string NodeId, string Filename, string ContentType, OutputBytes Content);

@@ -1,67 +1,67 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Api.Pipeline.Caching;
 
 /// <summary>
-/// A <see cref="CachedResult"/> as the fields of one Redis hash: "meta" (small JSON: file names, node ids, content
-/// types, lengths, ComfyUI timings) and one field of raw bytes per output file ("file:0", "file:1", …), so images
-/// are stored as they are, not as base64 inside JSON.
+/// A <see cref="CachedResult"/> in Redis: one hash with a single "meta" field (small JSON: file names, node ids,
+/// content types, lengths, ComfyUI timings) that names, per output file, the key holding its raw bytes
+/// (fluxaspire:cache:&lt;key&gt;:file:&lt;n&gt;, binary, not base64).
 /// </summary>
 public static class CachedResultFormat
 {
     public const string MetaField = "meta";
 
-    private const int Version = 1;
+    private const int Version = 2;
 
-    public static string FileField(int index) => $"file:{index}";
+    /// <summary>The key that holds file <paramref name="index"/> of the entry stored under <paramref name="entryKey"/>.</summary>
+    public static string FileKey(string entryKey, int index) => $"{entryKey}:file:{index}";
 
-    /// <summary>The fields to store, meta first.</summary>
-    public static IReadOnlyList<(string Name, byte[] Value)> Write(CachedResult entry)
+    /// <summary>The meta field of <paramref name="entry"/>, stored under <paramref name="entryKey"/>.</summary>
+    public static byte[] WriteMeta(string entryKey, CachedResult entry) => JsonSerializer.SerializeToUtf8Bytes(new Meta(Version, entry.JobId, entry.CreatedAt,
+        entry.ComfyStart, entry.ComfyEnd, entry.NodeStarts,
+        [.. entry.Files.Select((f, i) => new MetaFile(FileKey(entryKey, i), f.NodeId, f.Filename, f.ContentType, f.Content.Length))]));
+
+    /// <summary>The keys and lengths of the files <paramref name="meta"/> names; null when it is not a meta field of this
+    /// version (written by another version, or damaged), which is then a miss.</summary>
+    public static IReadOnlyList<(string Key, long Length)>? ReadFiles(byte[] meta) =>
+        Parse(meta)?.Files.Select(f => (f.Key, f.Length)).ToList();
+
+    /// <summary>The entry from its meta field and the bytes of its files, in the order <see cref="ReadFiles"/> names them;
+    /// null when they do not make a complete entry (a file expired or has another length).</summary>
+    public static CachedResult? Read(byte[] meta, IReadOnlyList<byte[]?> files)
     {
-        var meta = new Meta(Version, entry.JobId, entry.CreatedAt, entry.ComfyStart, entry.ComfyEnd, entry.NodeStarts,
-            entry.Files.Select((f, i) => new MetaFile(FileField(i), f.NodeId, f.Filename, f.ContentType, f.Content.LongLength)).ToList());
-        var fields = new List<(string, byte[])>(entry.Files.Count + 1) { (MetaField, JsonSerializer.SerializeToUtf8Bytes(meta)) };
-        fields.AddRange(entry.Files.Select((f, i) => (FileField(i), f.Content)));
-        return fields;
-    }
-
-    /// <summary>The entry from its fields; null when there are none, or they are not a complete entry of this version
-    /// (written by another version, or damaged), which is then a miss.</summary>
-    public static CachedResult? Read(IReadOnlyDictionary<string, byte[]> fields)
-    {
-        if (!fields.TryGetValue(MetaField, out var metaBytes))
+        if (Parse(meta) is not { } parsed || files.Count != parsed.Files.Count)
         {
             return null;
         }
 
-        Meta? meta;
+        var result = new List<CachedFile>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var file = parsed.Files[i];
+            if (files[i] is not { } content || content.LongLength != file.Length)
+            {
+                return null;
+            }
+
+            result.Add(new CachedFile(file.NodeId, file.Filename, file.ContentType, new OutputBytes(content)));
+        }
+
+        return new CachedResult(parsed.JobId, result, parsed.ComfyStart, parsed.ComfyEnd, parsed.NodeStarts, parsed.CreatedAt);
+    }
+
+    private static Meta? Parse(byte[] meta)
+    {
         try
         {
-            meta = JsonSerializer.Deserialize<Meta>(metaBytes);
+            return JsonSerializer.Deserialize<Meta>(meta) is { V: Version, JobId: not null, Files: not null, NodeStarts: not null } parsed ? parsed : null;
         }
         catch (JsonException)
         {
             return null;
         }
-
-        if (meta is not { V: Version, JobId: not null, Files: not null, NodeStarts: not null })
-        {
-            return null;
-        }
-
-        var files = new List<CachedFile>(meta.Files.Count);
-        foreach (var file in meta.Files)
-        {
-            if (!fields.TryGetValue(file.Field, out var content) || content.LongLength != file.Length)
-            {
-                return null;
-            }
-
-            files.Add(new CachedFile(file.NodeId, file.Filename, file.ContentType, content));
-        }
-
-        return new CachedResult(meta.JobId, files, meta.ComfyStart, meta.ComfyEnd, meta.NodeStarts, meta.CreatedAt);
     }
 
     private sealed record Meta(
@@ -74,7 +74,7 @@ public static class CachedResultFormat
         [property: JsonPropertyName("files")] IReadOnlyList<MetaFile> Files);
 
     private sealed record MetaFile(
-        [property: JsonPropertyName("field")] string Field,
+        [property: JsonPropertyName("key")] string Key,
         [property: JsonPropertyName("node_id")] string NodeId,
         [property: JsonPropertyName("filename")] string Filename,
         [property: JsonPropertyName("content_type")] string ContentType,

@@ -54,13 +54,32 @@ public sealed class ComfyClient(IHttpClientFactory httpClientFactory)
     public async Task<long> GetQueueRemainingAsync(CancellationToken cancellationToken) =>
         ComfyValues.AsInt64((await GetObjectAsync("prompt", cancellationToken))["exec_info"]?["queue_remaining"]) ?? 0;
 
-    /// <summary>GET /view: the file's bytes (outputs are never read from ComfyUI's disk, so it may live elsewhere).</summary>
-    public async Task<byte[]> ViewAsync(ComfyFileRef file, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /view: the file's bytes, streamed to <paramref name="read"/> with the Content-Length when ComfyUI sends one
+    /// (outputs are never read from ComfyUI's disk, so it may live elsewhere). The body is read within
+    /// <see cref="ComfyOptions.RequestTimeout"/>, as any other call.
+    /// </summary>
+    public async Task<T> ViewAsync<T>(ComfyFileRef file, Func<Stream, long?, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         var query = $"view?filename={Uri.EscapeDataString(file.Filename)}&subfolder={Uri.EscapeDataString(file.Subfolder)}&type={Uri.EscapeDataString(file.Type)}";
-        using var response = await SendAsync(() => Http.GetAsync(query, cancellationToken), cancellationToken);
+        var http = Http;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(http.Timeout);
+        using var response = await SendAsync(() => http.GetAsync(query, HttpCompletionOption.ResponseHeadersRead, timeout.Token), cancellationToken);
         EnsureSuccess(response, $"GET /view {file.Filename}");
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+            return await read(body, response.Content.Headers.ContentLength, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw new ComfyUnavailableException($"GET /view {file.Filename}: the body broke off ({ex.Message})", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ComfyUnavailableException($"GET /view {file.Filename}: the body did not arrive in time", ex);
+        }
     }
 
     /// <summary>POST /interrupt {prompt_id}: stops that prompt only if it is the one running.</summary>

@@ -77,7 +77,10 @@ public sealed class FailoverJobStore(
     }
 
     public Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
-        IsLocal(id) ? local.WaitForEndAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, cancellationToken);
+        IsLocal(id) ? local.WaitForEndAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, shared.WaitForEndAsync, cancellationToken);
+
+    public Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken) =>
+        IsLocal(id) ? local.WaitForResultAsync(id, cancellationToken) : WaitThroughOutagesAsync(id, shared.WaitForResultAsync, cancellationToken);
 
     public IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, CancellationToken cancellationToken) =>
         IsLocal(id) ? local.ReadEventsAsync(id, afterEventId, cancellationToken) : shared.ReadEventsAsync(id, afterEventId, cancellationToken);
@@ -113,7 +116,8 @@ public sealed class FailoverJobStore(
     }
 
     // A waiter for a job in Redis keeps waiting across a Redis restart: the job's end is written once Redis is back.
-    private async Task<JobRecord> WaitThroughOutagesAsync(string id, CancellationToken cancellationToken) =>
-        await _redisOutage.ExecuteAsync(RedisOutageSchedule.WaitForJobEnd, time, ct => new ValueTask<JobRecord>(shared.WaitForEndAsync(id, ct)),
+    private async Task<JobRecord> WaitThroughOutagesAsync(
+        string id, Func<string, CancellationToken, Task<JobRecord>> wait, CancellationToken cancellationToken) =>
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.WaitForJobEnd, time, ct => new ValueTask<JobRecord>(wait(id, ct)),
             onRetry: null, cancellationToken);
 }

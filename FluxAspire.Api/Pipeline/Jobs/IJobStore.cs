@@ -27,8 +27,15 @@ public interface IJobStore
     /// <summary>Records the end of a job (once; later calls are ignored) and wakes its waiters. True when this call ended it.</summary>
     ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken);
 
-    /// <summary>Waits until the job has ended and returns its final record, output bytes included.</summary>
+    /// <summary>Waits until the job has ended and returns its final record; in a shared store its outputs may come as
+    /// descriptions only (for answers about the job, not its result).</summary>
     Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For the one waiter that delivers the job's result (a synchronous request): waits until the job has ended and returns
+    /// its final record, output bytes included. A shared store hands them over in memory when this replica ran the job.
+    /// </summary>
+    Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
     /// The job's events after <paramref name="afterEventId"/> (all when null or "0"), then new ones as they happen; the

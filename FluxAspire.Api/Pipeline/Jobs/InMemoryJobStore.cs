@@ -5,11 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Pipeline.Jobs;
 
-/// <summary>Jobs in this process's memory; finished jobs are dropped after <see cref="JobsOptions.Retention"/>.</summary>
+/// <summary>
+/// Jobs in this process's memory; finished jobs are dropped after <see cref="JobsOptions.Retention"/>, their output
+/// bytes earlier: after <see cref="JobsOptions.ResultRetention"/> (synchronous jobs) and whenever the bytes kept pass
+/// <see cref="JobsOptions.ResultRetentionBytes"/> / <see cref="JobsOptions.RetentionBytes"/>, oldest first.
+/// </summary>
 public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider time) : IJobStore
 {
     private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IdempotencyBinding> _keys = new(StringComparer.Ordinal);
+    private readonly RetainedOutputs _waited = new();
+    private readonly RetainedOutputs _retained = new();
+
+    /// <summary>Output bytes finished jobs keep now: synchronous jobs, and POST /jobs jobs.</summary>
+    public (long Waited, long Retained) RetainedBytes => (_waited.Bytes, _retained.Bytes);
 
     public ValueTask<bool> TryAddAsync(JobRecord job, CancellationToken cancellationToken)
     {
@@ -181,9 +190,20 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         }
 
         entry.Ended.TrySetResult(final);
+        if (final.Result is { } kept && kept.Files.Sum(f => (long)f.Content.Length) is > 0 and var bytes)
+        {
+            var (ledger, limit) = final.Request.RetainOutputs ? (_retained, options.Value.RetentionBytes) : (_waited, options.Value.ResultRetentionBytes);
+            foreach (var evicted in ledger.Add(entry, bytes, limit))
+            {
+                DropOutputs(evicted);
+            }
+        }
+
         _ = ForgetLaterAsync(id, entry);
         return ValueTask.FromResult(true);
     }
+
+    public Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken) => WaitForEndAsync(id, cancellationToken);
 
     public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
         _jobs.TryGetValue(id, out var entry)
@@ -198,10 +218,22 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         var retention = options.Value.Retention;
         var keepResult = entry.Record.Request.RetainOutputs || options.Value.ResultRetention >= retention ? retention : options.Value.ResultRetention;
         await Task.Delay(keepResult, time);
+        DropOutputs(entry);
+        await Task.Delay(retention - keepResult, time);
+        _jobs.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+    }
+
+    private void DropOutputs(Entry entry)
+    {
         lock (entry)
         {
+            if (entry.OutputsDropped)
+            {
+                return;
+            }
+
             var slim = entry.Record.Result is { } result
-                ? entry.Record with { Result = result with { Files = result.Files.Select(f => f with { Content = [] }).ToList() } }
+                ? entry.Record with { Result = result with { Files = result.Files.Select(f => f with { Content = OutputBytes.Empty }).ToList() } }
                 : entry.Record;
             entry.Record = slim;
             entry.OutputsDropped = true;
@@ -209,8 +241,8 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
             entry.Ended.SetResult(slim);
         }
 
-        await Task.Delay(retention - keepResult, time);
-        _jobs.TryRemove(new KeyValuePair<string, Entry>(id, entry));
+        _waited.Remove(entry);
+        _retained.Remove(entry);
     }
 
     // A key outlives the job's longest possible life, so a retry never finds it free while the job can still be found.
@@ -218,6 +250,57 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
     {
         await Task.Delay(options.Value.Timeout + options.Value.Retention, time);
         _keys.TryRemove(new KeyValuePair<string, IdempotencyBinding>(key, binding));
+    }
+
+    /// <summary>Finished jobs that still hold output bytes, oldest first, and how many bytes they hold.</summary>
+    private sealed class RetainedOutputs
+    {
+        private readonly Lock _lock = new();
+        private readonly LinkedList<(Entry Entry, long Bytes)> _oldestFirst = [];
+        private readonly Dictionary<Entry, LinkedListNode<(Entry Entry, long Bytes)>> _nodes = [];
+        private long _bytes;
+
+        public long Bytes
+        {
+            get { lock (_lock) { return _bytes; } }
+        }
+
+        /// <summary>Adds a job's outputs; returns the jobs to drop so the total is within <paramref name="limit"/>
+        /// (the new one too, when it alone is over).</summary>
+        public List<Entry> Add(Entry entry, long bytes, long limit)
+        {
+            var evicted = new List<Entry>();
+            lock (_lock)
+            {
+                _nodes[entry] = _oldestFirst.AddLast((entry, bytes));
+                _bytes += bytes;
+                while (_bytes > limit && _oldestFirst.First is { } oldest)
+                {
+                    Unlink(oldest);
+                    evicted.Add(oldest.Value.Entry);
+                }
+            }
+
+            return evicted;
+        }
+
+        public void Remove(Entry entry)
+        {
+            lock (_lock)
+            {
+                if (_nodes.TryGetValue(entry, out var node))
+                {
+                    Unlink(node);
+                }
+            }
+        }
+
+        private void Unlink(LinkedListNode<(Entry Entry, long Bytes)> node)
+        {
+            _oldestFirst.Remove(node);
+            _nodes.Remove(node.Value.Entry);
+            _bytes -= node.Value.Bytes;
+        }
     }
 
     private sealed class Entry(JobRecord record)

@@ -5,10 +5,14 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// <summary>A finished job: the graph that ran, its output files (fetched through /view) and timings.</summary>
 public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats);
 
-/// <param name="Content">The bytes; empty when a shared store returns the file's description only (see <see cref="Length"/>).</param>
-public sealed record JobOutputFile(string NodeId, string Filename, byte[] Content)
+/// <param name="Content">The bytes, held once (<see cref="OutputBytes"/>); empty when a store returns the file's description
+/// only (see <see cref="Length"/>).</param>
+public sealed record JobOutputFile(string NodeId, string Filename, OutputBytes Content)
 {
-    public long Length { get; init; } = Content.LongLength;
+    public long Length { get; init; } = Content.Length;
+
+    /// <summary>The description lacks the bytes (they expired, or live elsewhere).</summary>
+    public bool IsDescriptionOnly => Content.IsEmpty && Length > 0;
 }
 
 /// <summary>Timings in the recipe's terms (see the salad contract's "stats").</summary>

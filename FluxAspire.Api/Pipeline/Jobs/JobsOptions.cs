@@ -23,6 +23,21 @@ public sealed class JobsOptions
     public TimeSpan ResultRetention { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// The most output bytes finished synchronous jobs keep in this replica's memory for <see cref="ResultRetention"/>;
+    /// past it the oldest are dropped first (their waiters have them already). Without it, memory would grow with
+    /// throughput × retention × image size.
+    /// </summary>
+    [Range(typeof(long), "0", "1099511627776")]
+    public long ResultRetentionBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The most output bytes jobs submitted with POST /jobs keep in this replica's memory for <see cref="Retention"/>;
+    /// past it the oldest are dropped first (GET /jobs/{id}/outputs then answers 404, as after the retention).
+    /// </summary>
+    [Range(typeof(long), "0", "1099511627776")]
+    public long RetentionBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
     /// With Redis: how long a replica's hold on a job lasts without a heartbeat (renewed every third of it). A job whose
     /// replica was lost is taken over by another replica after this long, and run again.
     /// </summary>
@@ -36,6 +51,14 @@ public sealed class JobsOptions
     /// <summary>On SIGTERM: how long running jobs may take to finish before they are handed back to the queue.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// With Redis: the least time between two progress writes of one job (the latest step wins; the last one before the
+    /// job's end is always written). A FLUX step takes longer than this on a GPU, so every step is still seen; the
+    /// simulator's instant steps no longer cost a Redis script each. Zero: every step.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]

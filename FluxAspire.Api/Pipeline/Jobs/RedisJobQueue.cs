@@ -31,8 +31,11 @@ public sealed partial class RedisJobQueue(
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureGroupAsync();
-        await Db.StreamAddAsync(RedisKeys.Work, "job", id);
-        await Db.PublishAsync(RedisKeys.WorkAdded, id, CommandFlags.FireAndForget);
+        var db = Db;
+        var added = db.StreamAddAsync(RedisKeys.Work, "job", id);
+        // Sent right behind the entry, so it arrives after it; nothing waits for its answer.
+        _ = db.PublishAsync(RedisKeys.WorkAdded, id, CommandFlags.FireAndForget);
+        await added;
         signals.NotifyWorkAdded();
     }
 
@@ -105,8 +108,10 @@ public sealed partial class RedisJobQueue(
         // claimed again, and the job, already ended, is simply acknowledged then.
         _held.TryRemove(receipt, out _);
         var db = Db;
-        await db.StreamAcknowledgeAsync(RedisKeys.Work, RedisKeys.WorkersGroup, receipt);
-        await db.StreamDeleteAsync(RedisKeys.Work, [receipt]);
+        // Both sent before either answer is awaited: one round trip.
+        var acknowledged = db.StreamAcknowledgeAsync(RedisKeys.Work, RedisKeys.WorkersGroup, receipt);
+        var deleted = db.StreamDeleteAsync(RedisKeys.Work, [receipt]);
+        await Task.WhenAll(acknowledged, deleted);
     }
 
     public void Abandon(JobTicket ticket)

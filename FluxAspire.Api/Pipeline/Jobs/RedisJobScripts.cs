@@ -9,11 +9,11 @@ internal static class RedisJobScripts
     // Starts on a new line: a raw string before it ends without one.
     private const string AddEvent = "\nredis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', ";
 
-    /// <summary>ARGV: request, deadline ms, created ms, ttl ms, channel, id. 1 = added, 0 = the id is taken.</summary>
+    /// <summary>ARGV: request, deadline ms, created ms, ttl ms, channel, id, retain outputs (1/0). 1 = added, 0 = the id is taken.</summary>
     public const string Add = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('DEL', KEYS[2])
-        redis.call('HSET', KEYS[1], 'request', ARGV[1], 'deadline', ARGV[2], 'created', ARGV[3], 'status', 'queued', 'attempts', 0)
+        redis.call('HSET', KEYS[1], 'request', ARGV[1], 'deadline', ARGV[2], 'created', ARGV[3], 'status', 'queued', 'attempts', 0, 'retain', ARGV[7])
         """ + AddEvent + """
         'kind', 'status', 'status', 'queued', 'at', ARGV[3], 'attempt', 0)
         redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -48,10 +48,17 @@ internal static class RedisJobScripts
         return 1
         """;
 
-    /// <summary>ARGV: final status, now ms, result description or '', failure or '', ttl ms, channel, id. 1 = this call ended it.</summary>
+    /// <summary>
+    /// ARGV: final status, now ms, result description or '', failure or '', ttl ms, channel, id, result retention ms, then
+    /// the bytes of each output; KEYS[3..] are their keys. The outputs are written only if this call ends the job, and
+    /// kept for the ttl (POST /jobs, 'retain') or the result retention. 1 = this call ended it.
+    /// </summary>
     public const string Complete = """
         local status = redis.call('HGET', KEYS[1], 'status')
         if status ~= 'queued' and status ~= 'running' then return 0 end
+        local keep = ARGV[8]
+        if redis.call('HGET', KEYS[1], 'retain') == '1' then keep = ARGV[5] end
+        for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 6], 'PX', math.max(1, tonumber(keep))) end
         redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finished', ARGV[2])
         if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'result', ARGV[3]) end
         if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'failure', ARGV[4]) end
@@ -61,6 +68,14 @@ internal static class RedisJobScripts
         redis.call('PEXPIRE', KEYS[2], ARGV[5])
         redis.call('PUBLISH', ARGV[6], ARGV[7])
         return 1
+        """;
+
+    /// <summary>The whole hash once the job has ended (one round trip for a waiter that wakes); 0 while it runs or waits, -1 when unknown.</summary>
+    public const string ReadIfEnded = """
+        local status = redis.call('HGET', KEYS[1], 'status')
+        if not status then return -1 end
+        if status == 'queued' or status == 'running' then return 0 end
+        return redis.call('HGETALL', KEYS[1])
         """;
 
     /// <summary>ARGV: replica, now ms, channel, id. Puts a job this replica runs back to queued (shutting down). 1 = done.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,9 +10,25 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// own keys (binary, not base64). State changes are Lua scripts (<see cref="RedisJobScripts"/>); waiters wake on pub/sub
 /// and re-read Redis at least every <see cref="PollInterval"/>.
 /// </summary>
-public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals signals, IOptions<JobsOptions> options, TimeProvider time) : IJobStore
+/// <remarks>
+/// Output bytes are written once, by the script that ends the job, and only when someone elsewhere needs them: a job of
+/// POST /jobs (read later through GET /jobs/{id}/outputs) or a waiter on another replica. A waiter on the replica that
+/// ran the job gets them in memory (<see cref="WaitForResultAsync"/>); the result cache, if it keeps them, writes
+/// them then. Sampler progress is written at most once per <see cref="JobsOptions.ProgressInterval"/> per job (the
+/// latest value; the last one before the job's end always).
+/// </remarks>
+public sealed class RedisJobStore(
+    IConnectionMultiplexer redis, RedisSignals signals, ReplicaIdentity replica, IOptions<JobsOptions> options, TimeProvider time) : IJobStore
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a waiter here waits for the result from this replica's worker once Redis says the job ended (the
+    /// worker hands it over right after its end script answers), before it reads Redis instead.</summary>
+    private static readonly TimeSpan HandoffWait = TimeSpan.FromSeconds(5);
+
+    // Jobs whose result a waiter in this process collects: the result once this replica ended the job (null: it did not).
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JobResult?>> _handoffs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ProgressSlot> _progress = new(StringComparer.Ordinal);
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -24,7 +41,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         var added = (int)await Db.ScriptEvaluateAsync(RedisJobScripts.Add, Keys(job.Id),
         [
             StoredJob.Serialize(job.Request), StoredJob.Millis(job.Deadline), StoredJob.Millis(job.CreatedAt), (long)ttl.TotalMilliseconds,
-            RedisKeys.JobChanged.ToString(), job.Id,
+            RedisKeys.JobChanged.ToString(), job.Id, job.Request.RetainOutputs ? 1 : 0,
         ]);
         return added == 1;
     }
@@ -40,7 +57,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         }
 
         var bytes = (byte[]?)await Db.StringGetAsync(RedisKeys.Output(id, index));
-        return bytes is null ? null : files[index] with { Content = bytes };
+        return bytes is null ? null : files[index] with { Content = new OutputBytes(bytes) };
     }
 
     public async ValueTask<bool> TryStartAsync(string id, string replica, CancellationToken cancellationToken)
@@ -50,42 +67,112 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         return started == 1;
     }
 
-    public async ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken)
+    public ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken)
+    {
+        var interval = Options.ProgressInterval;
+        var slot = _progress.GetOrAdd(id, static _ => new ProgressSlot());
+        var now = time.GetTimestamp();
+        lock (slot)
+        {
+            if (slot.Pending is not null || (slot.WrittenAt is { } at && time.GetElapsedTime(at, now) < interval))
+            {
+                // Too soon after the last write: keep the latest value; one flush writes it when the interval is up.
+                var flushScheduled = slot.Pending is not null;
+                slot.Pending = progress;
+                if (!flushScheduled)
+                {
+                    _ = FlushProgressLaterAsync(id, slot, interval - time.GetElapsedTime(slot.WrittenAt!.Value, now));
+                }
+
+                return ValueTask.CompletedTask;
+            }
+
+            slot.WrittenAt = now;
+        }
+
+        WriteProgress(id, progress);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task FlushProgressLaterAsync(string id, ProgressSlot slot, TimeSpan delay)
+    {
+        await Task.Delay(delay, time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (TakePending(slot, time.GetTimestamp()) is { } pending)
+        {
+            WriteProgress(id, pending);
+        }
+    }
+
+    private static JobProgress? TakePending(ProgressSlot slot, long now)
+    {
+        lock (slot)
+        {
+            var pending = slot.Pending;
+            slot.Pending = null;
+            if (pending is not null)
+            {
+                slot.WrittenAt = now;
+            }
+
+            return pending;
+        }
+    }
+
+    // Fire and forget: progress is advisory, the job goes on whatever Redis says.
+    private void WriteProgress(string id, JobProgress progress)
     {
         try
         {
-            await Db.ScriptEvaluateAsync(RedisJobScripts.Progress, Keys(id),
+            _ = Db.ScriptEvaluateAsync(RedisJobScripts.Progress, Keys(id),
                 [StoredJob.Serialize(progress), Now(), RedisKeys.JobProgressed.ToString(), id], CommandFlags.FireAndForget);
         }
         catch (Exception e) when (RedisFailures.IsOutage(e))
         {
-            // Progress is advisory; the job goes on.
         }
     }
 
     public async ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)
     {
         var db = Db;
-        var record = await GetAsync(id, cancellationToken);
-        if (record is null || record.IsFinished)
+        // The last progress not yet written goes first (same connection, so Redis runs it before the end).
+        if (_progress.TryRemove(id, out var slot) && TakePending(slot, time.GetTimestamp()) is { } pending)
         {
-            return false;
+            WriteProgress(id, pending);
         }
 
-        if (failure is null && result is not null)
+        var succeeded = failure is null && result is not null;
+        // A waiter here takes the bytes from memory; anyone else reads them from Redis.
+        _handoffs.TryGetValue(id, out var handoff);
+        var handOver = succeeded && handoff is not null;
+        var files = succeeded && !handOver ? result!.Files : [];
+        var keys = new RedisKey[2 + files.Count];
+        Keys(id).CopyTo(keys, 0);
+        var args = new RedisValue[8 + files.Count];
+        args[0] = StoredJob.Status(JobRecord.FinalStatus(failure));
+        args[1] = Now();
+        args[2] = succeeded ? StoredJob.Describe(result!) : "";
+        args[3] = failure is null ? "" : StoredJob.Serialize(failure);
+        args[4] = (long)Options.Retention.TotalMilliseconds;
+        args[5] = RedisKeys.JobChanged.ToString();
+        args[6] = id;
+        // Never past the retention: a job id is free again after it, and its outputs must be gone with it.
+        args[7] = Math.Max(1, (long)TimeSpan.FromTicks(Math.Min(Options.ResultRetention.Ticks, Options.Retention.Ticks)).TotalMilliseconds);
+        for (var i = 0; i < files.Count; i++)
         {
-            var keep = record.Request.RetainOutputs ? Options.Retention : Options.ResultRetention;
-            // Written before the job says it succeeded, so whoever sees "succeeded" can read them.
-            await Task.WhenAll(result.Files.Select((file, index) => db.StringSetAsync(RedisKeys.Output(id, index), file.Content, keep)));
+            keys[2 + i] = RedisKeys.Output(id, i);
+            args[8 + i] = files[i].Content.Memory;
         }
 
-        var ended = (int)await db.ScriptEvaluateAsync(RedisJobScripts.Complete, Keys(id),
-        [
-            StoredJob.Status(JobRecord.FinalStatus(failure)), Now(),
-            failure is null && result is not null ? StoredJob.Describe(result) : "",
-            failure is null ? "" : StoredJob.Serialize(failure),
-            (long)Options.Retention.TotalMilliseconds, RedisKeys.JobChanged.ToString(), id,
-        ]);
+        var ended = (int)await db.ScriptEvaluateAsync(RedisJobScripts.Complete, keys, args);
+        GC.KeepAlive(result);
+        if (handoff is not null)
+        {
+            // Ended by an earlier try of ours whose answer was lost (a retry through an outage): the bytes are still only here.
+            var oursAlready = ended == 0 && handOver && await db.HashGetAsync(RedisKeys.Job(id), ["status", "replica"]) is [var status, var by]
+                && status == StoredJob.Status(JobStatus.Succeeded) && by == replica.Id;
+            handoff.TrySetResult(handOver && (ended == 1 || oursAlready) ? result : null);
+        }
+
         signals.NotifyJobChanged(id);
         return ended == 1;
     }
@@ -95,16 +182,56 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         while (true)
         {
             var changed = signals.JobChanged(id);
-            // Only the status first: the whole hash (request and graph) is read once, when the job has ended.
-            var status = (string?)await Db.HashGetAsync(RedisKeys.Job(id), "status") ?? throw new KeyNotFoundException($"no job '{id}'");
-            if (StoredJob.ParseStatus(status) is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled
-                && await GetAsync(id, cancellationToken) is { IsFinished: true } record)
+            // The whole hash (request and graph) only once the job has ended; until then just its status.
+            var read = await Db.ScriptEvaluateAsync(RedisJobScripts.ReadIfEnded, [RedisKeys.Job(id)]);
+            if (read.Resp2Type == ResultType.Integer && (int)read == -1)
+            {
+                throw new KeyNotFoundException($"no job '{id}'");
+            }
+
+            if (read.Resp2Type == ResultType.Array && StoredJob.Read(ToHashEntries((RedisValue[])read!)) is { IsFinished: true } record)
             {
                 signals.Forget(id);
-                return await WithOutputsAsync(record);
+                return record;
             }
 
             await WaitAsync(changed, cancellationToken);
+        }
+    }
+
+    public async Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken)
+    {
+        var handoff = new TaskCompletionSource<JobResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _handoffs[id] = handoff;
+        try
+        {
+            var record = await WaitForEndAsync(id, cancellationToken);
+            if (record.Result is null)
+            {
+                return record;
+            }
+
+            // Ended by this replica's worker: it hands the result over as soon as its end script has answered (Redis may
+            // wake us a moment before that). Ended elsewhere: the bytes are in Redis.
+            if (record.Replica == replica.Id)
+            {
+                try
+                {
+                    if (await handoff.Task.WaitAsync(HandoffWait, time, cancellationToken) is { } local)
+                    {
+                        return record with { Result = local };
+                    }
+                }
+                catch (TimeoutException)
+                {
+                }
+            }
+
+            return await WithOutputsAsync(record);
+        }
+        finally
+        {
+            _handoffs.TryRemove(new KeyValuePair<string, TaskCompletionSource<JobResult?>>(id, handoff));
         }
     }
 
@@ -162,6 +289,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
     /// <summary>Sends a job this replica runs back to the queue's waiting state (used when shutting down).</summary>
     internal async Task<bool> RequeueAsync(string id, string replica)
     {
+        _progress.TryRemove(id, out _);
         var done = (int)await Db.ScriptEvaluateAsync(RedisJobScripts.Requeue, Keys(id), [replica, Now(), RedisKeys.JobChanged.ToString(), id]);
         signals.NotifyJobChanged(id);
         return done == 1;
@@ -176,7 +304,7 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
 
         var db = Db;
         var bytes = await Task.WhenAll(result.Files.Select((_, index) => db.StringGetAsync(RedisKeys.Output(record.Id, index))));
-        var files = result.Files.Select((file, index) => file with { Content = (byte[]?)bytes[index] ?? [] }).ToList();
+        var files = result.Files.Select((file, index) => file with { Content = (byte[]?)bytes[index] is { } content ? new OutputBytes(content) : OutputBytes.Empty }).ToList();
         return record with { Result = result with { Files = files } };
     }
 
@@ -191,11 +319,30 @@ public sealed class RedisJobStore(IConnectionMultiplexer redis, RedisSignals sig
         }
     }
 
+    private static HashEntry[] ToHashEntries(RedisValue[] flat)
+    {
+        var entries = new HashEntry[flat.Length / 2];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new HashEntry(flat[2 * i], flat[2 * i + 1]);
+        }
+
+        return entries;
+    }
+
     private long Now() => StoredJob.Millis(time.GetUtcNow());
 
     private static RedisKey[] Keys(string id) => [RedisKeys.Job(id), RedisKeys.Events(id)];
 
     private static TimeSpan Positive(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
+
+    /// <summary>A job's progress writes: when the last went out, and the latest value waiting for the interval to pass.</summary>
+    private sealed class ProgressSlot
+    {
+        public long? WrittenAt { get; set; }
+
+        public JobProgress? Pending { get; set; }
+    }
 
     private static bool IsStreamId(string id) => id.Split('-') is [var ms, var seq] && ulong.TryParse(ms, out _) && ulong.TryParse(seq, out _);
 }

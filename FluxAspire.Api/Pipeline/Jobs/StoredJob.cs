@@ -18,7 +18,7 @@ internal static class StoredJob
 
     /// <summary>The result without its bytes: file names, nodes and sizes, the graph and the stats.</summary>
     public static string Describe(JobResult result) => JsonSerializer.Serialize(
-        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Content.LongLength))], result.Stats),
+        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Content.Length))], result.Stats),
         Json);
 
     public static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
@@ -76,7 +76,7 @@ internal static class StoredJob
     {
         var description = JsonSerializer.Deserialize<ResultDescription>(json, Json)!;
         return new JobResult(description.Id, description.Graph,
-            [.. description.Files.Select(f => new JobOutputFile(f.NodeId, f.Filename, []) { Length = f.Length })], description.Stats);
+            [.. description.Files.Select(f => new JobOutputFile(f.NodeId, f.Filename, OutputBytes.Empty) { Length = f.Length })], description.Stats);
     }
 
     private static string? Text(Dictionary<string, RedisValue> fields, string name) =>

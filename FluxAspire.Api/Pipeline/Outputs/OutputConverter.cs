@@ -7,13 +7,19 @@ namespace FluxAspire.Api.Pipeline.Outputs;
 /// Re-encodes output files as JPEG or WebP (convert_output). As in the recipe, a failure is not fatal: a file that is
 /// not an image SkiaSharp can decode (a video, a text file) keeps its bytes and name, and is logged.
 /// </summary>
-public sealed partial class OutputConverter(ILogger<OutputConverter> logger)
+public sealed partial class OutputConverter(OutputBuffers buffers, ILogger<OutputConverter> logger)
 {
     public JobOutputFile Convert(string jobId, JobOutputFile file, ConvertOutputOptions options)
     {
         try
         {
-            using var bitmap = SKBitmap.Decode(file.Content);
+            SKBitmap? decoded;
+            using (var source = file.Content.OpenRead())
+            {
+                decoded = SKBitmap.Decode(source);
+            }
+
+            using var bitmap = decoded;
             if (bitmap is null)
             {
                 LogNotAnImage(jobId, file.Filename, options.Format);
@@ -21,16 +27,19 @@ public sealed partial class OutputConverter(ILogger<OutputConverter> logger)
             }
 
             using var pixels = bitmap.PeekPixels();
-            using var encoded = options.Webp is { } webp ? pixels.Encode(WebpEncoding(webp)) : pixels.Encode(JpegEncoding(options.Jpeg ?? new JpegOptions()));
-            if (encoded is null)
+            var encoded = true;
+            // Straight into a pooled buffer: the encoder writes to the stream, no array in between.
+            var converted = buffers.Write("convert_output", stream => encoded = options.Webp is { } webp
+                ? pixels.Encode(stream, WebpEncoding(webp))
+                : pixels.Encode(stream, JpegEncoding(options.Jpeg ?? new JpegOptions())));
+            if (!encoded || converted.IsEmpty)
             {
                 LogFailed(jobId, file.Filename, options.Format, "the encoder returned nothing");
                 return file;
             }
 
-            var converted = encoded.ToArray();
             // Length is not derived again by "with": set it, or it would keep the PNG's length.
-            return file with { Filename = Path.ChangeExtension(file.Filename, options.Extension), Content = converted, Length = converted.LongLength };
+            return file with { Filename = Path.ChangeExtension(file.Filename, options.Extension), Content = converted, Length = converted.Length };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using FluxAspire.Api.Pipeline.Jobs;
 
 namespace FluxAspire.Api.Pipeline.Prompts;
 
-/// <summary>A finished prompt, as the recipe returns it: outputs as base64 (no data: prefix) with their file names.</summary>
+/// <summary>A finished prompt, as the recipe returns it: outputs as base64 (no data: prefix) with their file names. The
+/// shape the API documents; the body itself is written by <see cref="PromptResponseBody"/>, straight from the outputs.</summary>
 public record PromptResponse
 {
     [JsonPropertyName("id")]
@@ -22,13 +22,4 @@ public record PromptResponse
 
     [JsonPropertyName("stats")]
     public required PromptStats Stats { get; init; }
-
-    public static PromptResponse From(JobResult result) => new()
-    {
-        Id = result.Id,
-        Prompt = result.Graph,
-        Images = result.Files.Select(f => Convert.ToBase64String(f.Content)).ToList(),
-        Filenames = result.Files.Select(f => f.Filename).ToList(),
-        Stats = PromptStats.From(result.Stats),
-    };
 }

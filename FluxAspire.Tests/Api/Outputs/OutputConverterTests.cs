@@ -7,7 +7,7 @@ namespace FluxAspire.Tests.Api.Outputs;
 
 public class OutputConverterTests
 {
-    private readonly OutputConverter _converter = new(NullLogger<OutputConverter>.Instance);
+    private readonly OutputConverter _converter = new(new OutputBuffers(maxPooledBytes: 1 << 20), NullLogger<OutputConverter>.Instance);
 
     private static byte[] Png(int width, int height)
     {
@@ -46,8 +46,9 @@ public class OutputConverterTests
 
         Assert.Equal(filename, converted.Filename);
         Assert.Equal("9", converted.NodeId);
-        Assert.Equal((expected, 48, 32), Inspect(converted.Content));
-        Assert.Equal(converted.Content.LongLength, converted.Length);
+        Assert.Equal((expected, 48, 32), Inspect(converted.Content.ToArray()));
+        Assert.True(converted.Content.IsPooled);
+        Assert.Equal(converted.Content.Length, converted.Length);
     }
 
     [Fact]
@@ -66,8 +67,8 @@ public class OutputConverterTests
         var converted = _converter.Convert("job", new JobOutputFile("9", "a.png", png), Options("webp", """{"lossless": true}"""));
 
         using var original = SKBitmap.Decode(png);
-        using var decoded = SKBitmap.Decode(converted.Content);
-        Assert.Equal(SKEncodedImageFormat.Webp, Inspect(converted.Content).Format);
+        using var decoded = SKBitmap.Decode(converted.Content.ToArray());
+        Assert.Equal(SKEncodedImageFormat.Webp, Inspect(converted.Content.ToArray()).Format);
         for (var y = 0; y < 24; y++)
         {
             for (var x = 0; x < 40; x++)
