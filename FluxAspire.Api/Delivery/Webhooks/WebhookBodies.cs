@@ -15,6 +15,7 @@ public static class WebhookBodies
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JsonStringifyEncoder.Instance,
     };
 
     /// <summary>The request body as the client sent it (typed fields only), never with credentials.</summary>

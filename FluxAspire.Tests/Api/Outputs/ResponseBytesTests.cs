@@ -29,6 +29,7 @@ public class ResponseBytesTests
         // The API's HTTP JSON options as Program.cs ends up with them (AddApiErrors sets the number handling).
         var options = new JsonOptions().SerializerOptions;
         options.NumberHandling = JsonNumberHandling.Strict;
+        options.Encoder = FluxAspire.Api.Delivery.JsonStringifyEncoder.Instance;
         return options;
     }
 
@@ -53,7 +54,11 @@ public class ResponseBytesTests
     private static async Task<string> ExecuteAsync(IResult result)
     {
         var services = new ServiceCollection();
-        services.AddOptions<JsonOptions>().Configure(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.AddOptions<JsonOptions>().Configure(o =>
+        {
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.Encoder = FluxAspire.Api.Delivery.JsonStringifyEncoder.Instance; // as AddApiErrors sets it
+        });
         var http = new DefaultHttpContext { RequestServices = services.BuildServiceProvider() };
         using var body = new MemoryStream();
         http.Response.Body = body;
@@ -139,7 +144,7 @@ public class ResponseBytesTests
         body["images"] = new JsonArray([.. outputs.Select(o => JsonValue.Create(o))]);
         body["filenames"] = new JsonArray([.. result.Files.Select(f => JsonValue.Create(f.Filename))]);
         body["stats"] = JsonSerializer.SerializeToNode(PromptStats.From(result.Stats), WebhookBodies.Json);
-        Assert.Equal(body.ToJsonString(), written);
+        Assert.Equal(body.ToJsonString(WebhookBodies.Json), written);
 
         var (length, signature) = await WebhookBodies.Complete(echo, result, null, now).MeasureAsync("job-1", 1767323045, [1, 2, 3], default);
         Assert.Equal(Encoding.UTF8.GetByteCount(written), length);
@@ -166,7 +171,7 @@ public class ResponseBytesTests
             ["prompt"] = result.Graph.DeepClone(),
             ["stats"] = stats,
         };
-        Assert.Equal(before.ToJsonString(), written);
+        Assert.Equal(before.ToJsonString(WebhookBodies.Json), written);
     }
 
     /// <summary>The body as the API wrote it before: the record with base64 strings (where '+' came out as \u002B).</summary>
