@@ -15,7 +15,11 @@ public class HotPathBenchmarks
     /// <summary>A real FLUX.1-dev PNG is 1.2–2.6 MB of incompressible bytes at 1024²; random bytes cost base64 the same.</summary>
     public const int PngBytes = 1_700_000;
 
-    private static readonly JsonSerializerOptions ResponseJson = new(JsonSerializerDefaults.Web);
+    /// <summary>What minimal APIs write results with (web defaults, relaxed escaping), as the API configures it.</summary>
+    private static readonly JsonSerializerOptions ResponseJson = new(new Microsoft.AspNetCore.Http.Json.JsonOptions().SerializerOptions)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
 
     private WorkflowDefinition _text2img = null!;
     private JsonObject _input = null!;
@@ -63,7 +67,7 @@ public class HotPathBenchmarks
     [Benchmark]
     public bool WebSocket_executed_message_dispatch() => Dispatch(_executedFrame);
 
-    /// <summary>The 200 body of a synchronous request with one 1.7 MB PNG, as PromptResponse and the web JSON defaults write it.</summary>
+    /// <summary>The 200 body of a synchronous request with one 1.7 MB PNG, as PromptResponse and the API's JSON options write it.</summary>
     [Benchmark]
     public async Task<long> Response_with_a_1_7_MB_png()
     {
