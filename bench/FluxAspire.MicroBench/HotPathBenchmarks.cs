@@ -16,7 +16,13 @@ public class HotPathBenchmarks
     /// <summary>A real FLUX.1-dev PNG is 1.2–2.6 MB of incompressible bytes at 1024²; random bytes cost base64 the same.</summary>
     public const int PngBytes = 1_700_000;
 
-    private static readonly JsonSerializerOptions ResponseJson = new(JsonSerializerDefaults.Web);
+    /// <summary>What minimal APIs write results with, as the API configures it (AddApiErrors: strict numbers, the
+    /// JSON.stringify encoder).</summary>
+    private static readonly JsonSerializerOptions ResponseJson = new(new Microsoft.AspNetCore.Http.Json.JsonOptions().SerializerOptions)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        Encoder = FluxAspire.Api.Delivery.JsonStringifyEncoder.Instance,
+    };
 
     private WorkflowDefinition _text2img = null!;
     private JsonObject _input = null!;
