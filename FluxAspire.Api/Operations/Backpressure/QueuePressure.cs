@@ -12,6 +12,8 @@ namespace FluxAspire.Api.Operations.Backpressure;
 /// </summary>
 public sealed class QueuePressure(IJobQueue queue, ComfyClient client, ExecutionTimes executionTimes, IOptions<BackpressureOptions> options)
 {
+    private long _lastInComfy;
+
     /// <summary>Depth now against the limit; <see cref="Reading.AtLimit"/> is false when there is no limit.</summary>
     public readonly record struct Reading(int Depth, int Limit, TimeSpan RetryAfter)
     {
@@ -28,18 +30,21 @@ public sealed class QueuePressure(IJobQueue queue, ComfyClient client, Execution
             return new Reading(0, 0, TimeSpan.Zero);
         }
 
-        long inComfy = 0;
+        long inComfy;
         using (var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             probe.CancelAfter(TimeSpan.FromSeconds(1));
             try
             {
                 inComfy = await client.GetQueueRemainingAsync(probe.Token);
+                Interlocked.Exchange(ref _lastInComfy, inComfy);
             }
             catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException ||
                                        ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                // ComfyUI down is /ready's other reason; count what we know.
+                // A slow or absent answer (ComfyUI down is /ready's other reason) counts as the last one ComfyUI gave:
+                // counting 0 would open the gate exactly when ComfyUI is too busy to answer quickly.
+                inComfy = Interlocked.Read(ref _lastInComfy);
             }
         }
 
