@@ -5,9 +5,11 @@ namespace FluxAspire.Api.Delivery;
 
 /// <summary>
 /// Escapes exactly what JavaScript's <c>JSON.stringify</c> escapes: <c>"</c>, <c>\</c>, control characters below
-/// U+0020 (as \b \t \n \f \r or a lowercase \u00xx) and lone surrogates; everything else (<c>+</c> in base64, <c>&lt;</c>,
+/// U+0020 (as \b \t \n \f \r or a lowercase \u00xx); everything else (<c>+</c> in base64, <c>&lt;</c>,
 /// non-ASCII text, emoji, U+2028) is written as it is. Clients of the recipe's server re-serialize our webhook bodies
 /// with JSON.stringify to check their signatures, so the bytes must match; base64 is not inflated by <c>\u002B</c>.
+/// (Lone surrogates, which JSON.stringify writes as \udxxx, never get here: request text with one is a 400, and the
+/// writer refuses invalid UTF-16 before it asks the encoder.)
 /// </summary>
 public sealed class JsonStringifyEncoder : JavaScriptEncoder
 {
@@ -28,33 +30,13 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
 
     public override bool WillEncode(int unicodeScalar) => unicodeScalar is < 0x20 or '"' or '\\';
 
-    public override unsafe int FindFirstCharacterToEncode(char* text, int textLength)
-    {
-        var span = new ReadOnlySpan<char>(text, textLength);
-        var escaped = span.IndexOfAny(Escaped);
-        var searched = escaped < 0 ? span : span[..escaped];
-        // A surrogate that is not half of a pair is escaped too (ES2019's well-formed JSON.stringify).
-        for (var i = searched.IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < searched.Length; i++)
-        {
-            var c = searched[i];
-            if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return i;
-            }
-        }
-
-        return escaped;
-    }
+    public override unsafe int FindFirstCharacterToEncode(char* text, int textLength) =>
+        new ReadOnlySpan<char>(text, textLength).IndexOfAny(Escaped);
 
     public override int FindFirstCharacterToEncodeUtf8(ReadOnlySpan<byte> utf8Text)
     {
         // Non-ASCII bytes pass: the writer only hands over valid UTF-8, and JSON.stringify writes such text as it is.
-        var escaped = utf8Text.IndexOfAny(EscapedUtf8);
-        return escaped;
+        return utf8Text.IndexOfAny(EscapedUtf8);
     }
 
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
@@ -68,7 +50,7 @@ public sealed class JsonStringifyEncoder : JavaScriptEncoder
             '\n' => "\\n",
             '\f' => "\\f",
             '\r' => "\\r",
-            < 0x20 or (>= 0xD800 and <= 0xDFFF) => $"\\u{unicodeScalar:x4}",
+            < 0x20 => $"\\u{unicodeScalar:x4}",
             _ => char.ConvertFromUtf32(unicodeScalar),
         };
         if (escape.Length > bufferLength)
