@@ -94,6 +94,13 @@ public static class WorkflowInputValidator
         }
 
         var kind = scalar.GetValueKind();
+        if (parameter.Type is WorkflowParameterType.Integer or WorkflowParameterType.Number && kind == JsonValueKind.String
+            && decimal.TryParse(scalar.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            // "1024" reads as a number to a person; say why it is refused rather than repeat the range it is within.
+            return (null, $"must be a JSON number, not a string ({TypeMessage(parameter)[8..]})");
+        }
+
         switch (parameter.Type)
         {
             case WorkflowParameterType.Integer:

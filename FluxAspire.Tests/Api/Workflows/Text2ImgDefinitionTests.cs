@@ -172,12 +172,12 @@ public class Text2ImgDefinitionTests
     }
 
     [Theory]
-    [InlineData("""{"prompt": "p", "width": "512"}""", "input.width", "must be an integer between 256 and 2048")]
-    [InlineData("""{"prompt": "p", "width": "+512"}""", "input.width", "must be an integer between 256 and 2048")]
-    [InlineData("""{"prompt": "p", "width": " 1024 "}""", "input.width", "must be an integer between 256 and 2048")]
+    [InlineData("""{"prompt": "p", "width": "512"}""", "input.width", "must be a JSON number, not a string (an integer between 256 and 2048)")]
+    [InlineData("""{"prompt": "p", "width": "+512"}""", "input.width", "must be a JSON number, not a string (an integer between 256 and 2048)")]
+    [InlineData("""{"prompt": "p", "width": " 1024 "}""", "input.width", "must be a JSON number, not a string (an integer between 256 and 2048)")]
     [InlineData("""{"prompt": "p", "width": "0x400"}""", "input.width", "must be an integer between 256 and 2048")]
     [InlineData("""{"prompt": "p", "width": 1024.5}""", "input.width", "must be an integer between 256 and 2048")]
-    [InlineData("""{"prompt": "p", "cfg_scale": "1"}""", "input.cfg_scale", "must be a number between 0 and 20")]
+    [InlineData("""{"prompt": "p", "cfg_scale": "1"}""", "input.cfg_scale", "must be a JSON number, not a string (a number between 0 and 20)")]
     [InlineData("""{"prompt": "p", "steps": true}""", "input.steps", "must be an integer between 1 and 100")]
     [InlineData("""{"prompt": "p", "size": 512}""", "input.size", "is not a parameter of this workflow (it takes prompt, width, height, seed, steps, cfg_scale, sampler_name, scheduler, denoise, guidance, checkpoint)")]
     public void Numbers_are_JSON_numbers_and_unknown_fields_are_refused(string input, string field, string message)
