@@ -118,9 +118,6 @@ public sealed class OutputBytes
         }
     }
 
-    /// <summary>Base64 of the bytes, as <see cref="Convert.ToBase64String(byte[])"/> writes it, in this many bytes.</summary>
-    public int Base64Length => checked((Length + 2) / 3 * 4);
-
     public override string ToString() => $"{Length} bytes";
 
     private int Chunk(long position, out int offset)
