@@ -31,5 +31,21 @@ public sealed class WorkSharingTests
         Assert.NotEmpty(ranOnA);
         Assert.NotEmpty(ranOnB);
         Assert.Equal(ids.Order(), ranOnA.Concat(ranOnB).Order()); // each job ran exactly once
+
+        // Whole images both ways: from A's memory for the jobs A ran, from Redis for those B ran.
+        foreach (var (id, response) in ids.Zip(responses))
+        {
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            var png = Convert.FromBase64String((string)body["images"]![0]!);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            Assert.True(png.Length > 1000, $"{id}: {png.Length} bytes");
+            Assert.Equal($"{id}_ComfyUI_00001_.png", (string?)body["filenames"]![0]);
+        }
+
+        // The jobs A ran handed their bytes to A's waiters in memory: none were written to Redis for them.
+        foreach (var id in ranOnA)
+        {
+            Assert.Equal(":0", await redis.CommandAsync("EXISTS", $"fluxaspire:job:{id}:out:0"));
+        }
     }
 }

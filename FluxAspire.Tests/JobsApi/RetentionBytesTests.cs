@@ -1,5 +1,4 @@
 using FluxAspire.Api.Pipeline.Jobs;
-using FluxAspire.Api.Pipeline.Outputs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -83,24 +82,22 @@ public class RetentionBytesTests
     public void The_bounds_have_defaults_and_refuse_negative_values()
     {
         var defaults = Bind([]);
-        Assert.Equal((16L << 20, 512L << 20), (defaults.Jobs.ResultRetentionBytes, defaults.Jobs.RetentionBytes));
-        Assert.Equal(32L << 20, defaults.Outputs.MaxPooledBytes);
-        Assert.Equal(1234L, Bind(new() { ["Jobs:ResultRetentionBytes"] = "1234" }).Jobs.ResultRetentionBytes);
+        Assert.Equal((16L << 20, 512L << 20), (defaults.ResultRetentionBytes, defaults.RetentionBytes));
+        Assert.Equal(1234L, Bind(new() { ["Jobs:ResultRetentionBytes"] = "1234" }).ResultRetentionBytes);
 
-        foreach (var key in new[] { "Jobs:ResultRetentionBytes", "Jobs:RetentionBytes", "Outputs:MaxPooledBytes" })
+        foreach (var key in new[] { "Jobs:ResultRetentionBytes", "Jobs:RetentionBytes" })
         {
             var failure = Assert.Throws<OptionsValidationException>(() => Bind(new() { [key] = "-1" }));
             Assert.Contains(key.Split(':')[1], failure.Message);
         }
     }
 
-    private static (JobsOptions Jobs, OutputsOptions Outputs) Bind(Dictionary<string, string?> configuration)
+    private static JobsOptions Bind(Dictionary<string, string?> configuration)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.AddJobs();
-        builder.AddOutputs();
         using var services = builder.Services.BuildServiceProvider();
-        return (services.GetRequiredService<IOptions<JobsOptions>>().Value, services.GetRequiredService<IOptions<OutputsOptions>>().Value);
+        return services.GetRequiredService<IOptions<JobsOptions>>().Value;
     }
 }

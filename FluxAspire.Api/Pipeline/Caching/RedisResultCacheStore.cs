@@ -65,7 +65,8 @@ public sealed class RedisResultCacheStore(IServiceProvider services) : IResultCa
         var missing = (int[]?)await db.ScriptEvaluateAsync(CopyFiles, keys, args) ?? [];
 
         // The missing files, then the entry that names them, pipelined: Redis runs them in this order.
-        var writes = missing.Select(i => db.StringSetAsync(keys[count + i - 1], entry.Files[i - 1].Content.Memory, ttl)).ToList();
+        var contiguous = missing.Select(i => entry.Files[i - 1].Content.Contiguous()).ToList();
+        var writes = missing.Select((i, n) => db.StringSetAsync(keys[count + i - 1], (ReadOnlyMemory<byte>)contiguous[n].Memory, ttl)).ToList();
         var transaction = db.CreateTransaction();
         // Delete first, so nothing of an earlier entry under this key survives.
         var queued = new Task[]
@@ -79,10 +80,11 @@ public sealed class RedisResultCacheStore(IServiceProvider services) : IResultCa
             var executed = transaction.ExecuteAsync();
             await Task.WhenAll(writes);
             await executed;
+            // Only once Redis has answered is the client done with them; after a failure they are left to the GC.
+            contiguous.ForEach(c => c.Dispose());
         }
         finally
         {
-            GC.KeepAlive(entry);
             // Observe the queued commands' outcome (cancelled when the transaction did not run).
             await Task.WhenAll(queued).ContinueWith(static _ => { }, TaskScheduler.Default);
         }

@@ -157,14 +157,16 @@ public sealed class RedisJobStore(
         args[6] = id;
         // Never past the retention: a job id is free again after it, and its outputs must be gone with it.
         args[7] = Math.Max(1, (long)TimeSpan.FromTicks(Math.Min(Options.ResultRetention.Ticks, Options.Retention.Ticks)).TotalMilliseconds);
+        var contiguous = files.Select(f => f.Content.Contiguous()).ToList();
         for (var i = 0; i < files.Count; i++)
         {
             keys[2 + i] = RedisKeys.Output(id, i);
-            args[8 + i] = files[i].Content.Memory;
+            args[8 + i] = (ReadOnlyMemory<byte>)contiguous[i].Memory;
         }
 
         var ended = (int)await db.ScriptEvaluateAsync(RedisJobScripts.Complete, keys, args);
-        GC.KeepAlive(result);
+        // Only once Redis has answered is the client done with them; after a failure they are left to the GC.
+        contiguous.ForEach(c => c.Dispose());
         if (handoff is not null)
         {
             // Ended by an earlier try of ours whose answer was lost (a retry through an outage): the bytes are still only here.

@@ -49,7 +49,7 @@ public sealed record JsonBodyField(string Name, Func<JsonBodyWriter, Cancellatio
 public sealed class JsonBodyWriter
 {
     /// <summary>Input bytes per base64 segment (a multiple of 3, so segments join without padding): 64 KB of text each.</summary>
-    public const int SegmentBytes = 48 * 1024;
+    public const int SegmentBytes = OutputBytes.ChunkBytes;
 
     private readonly Utf8JsonWriter _json;
     private readonly JsonSerializerOptions _options;
@@ -92,14 +92,17 @@ public sealed class JsonBodyWriter
             return;
         }
 
-        for (var offset = 0; offset < bytes.Length; offset += SegmentBytes)
+        var written = 0;
+        foreach (var chunk in bytes.Segments)
         {
-            var length = Math.Min(SegmentBytes, bytes.Length - offset);
-            _json.WriteBase64StringSegment(bytes.Memory.Span.Slice(offset, length), isFinalSegment: offset + length == bytes.Length);
-            await _flush(_json, cancellationToken);
+            for (var offset = 0; offset < chunk.Length; offset += SegmentBytes)
+            {
+                var segment = chunk.Slice(offset, Math.Min(SegmentBytes, chunk.Length - offset));
+                written += segment.Length;
+                _json.WriteBase64StringSegment(segment.Span, isFinalSegment: written == bytes.Length);
+                await _flush(_json, cancellationToken);
+            }
         }
-
-        GC.KeepAlive(bytes);
     }
 
     /// <summary>Writes an array of base64 strings, one per file.</summary>

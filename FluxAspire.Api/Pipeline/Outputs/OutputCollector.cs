@@ -5,7 +5,7 @@ namespace FluxAspire.Api.Pipeline.Outputs;
 
 /// <summary>Fetches a finished prompt's saved files through GET /view, so ComfyUI may run in another container, and
 /// post-processes them (convert_output) before any delivery path (response, webhook, upload) sees them.</summary>
-public sealed class OutputCollector(ComfyClient client, OutputBuffers buffers, OutputConverter converter)
+public sealed class OutputCollector(ComfyClient client, OutputConverter converter)
 {
     /// <summary>Files of type "output" (what SaveImage-like nodes write), in history order. Temp previews are skipped,
     /// as the recipe does.</summary>
@@ -14,8 +14,8 @@ public sealed class OutputCollector(ComfyClient client, OutputBuffers buffers, O
         var files = new List<JobOutputFile>();
         foreach (var file in history.Files.Where(f => f.Type == "output"))
         {
-            // Streamed into one pooled buffer, sized by Content-Length: the only copy of the file this API holds.
-            var bytes = await client.ViewAsync(file, (body, length, token) => buffers.ReadAsync(body, length, "view", token), cancellationToken);
+            // Streamed into chunks, sized by Content-Length: the only copy of the file this API holds.
+            var bytes = await client.ViewAsync(file, OutputBytes.ReadAsync, cancellationToken);
             files.Add(new JobOutputFile(file.NodeId, file.Filename, bytes));
         }
 

@@ -7,7 +7,7 @@ namespace FluxAspire.Api.Pipeline.Outputs;
 /// Re-encodes output files as JPEG or WebP (convert_output). As in the recipe, a failure is not fatal: a file that is
 /// not an image SkiaSharp can decode (a video, a text file) keeps its bytes and name, and is logged.
 /// </summary>
-public sealed partial class OutputConverter(OutputBuffers buffers, ILogger<OutputConverter> logger)
+public sealed partial class OutputConverter(ILogger<OutputConverter> logger)
 {
     public JobOutputFile Convert(string jobId, JobOutputFile file, ConvertOutputOptions options)
     {
@@ -28,8 +28,8 @@ public sealed partial class OutputConverter(OutputBuffers buffers, ILogger<Outpu
 
             using var pixels = bitmap.PeekPixels();
             var encoded = true;
-            // Straight into a pooled buffer: the encoder writes to the stream, no array in between.
-            var converted = buffers.Write("convert_output", stream => encoded = options.Webp is { } webp
+            // Straight into chunks: the encoder writes to the stream, no array in between.
+            var converted = OutputBytes.Write(stream => encoded = options.Webp is { } webp
                 ? pixels.Encode(stream, WebpEncoding(webp))
                 : pixels.Encode(stream, JpegEncoding(options.Jpeg ?? new JpegOptions())));
             if (!encoded || converted.IsEmpty)

@@ -7,7 +7,7 @@ namespace FluxAspire.Tests.Api.Outputs;
 
 public class OutputConverterTests
 {
-    private readonly OutputConverter _converter = new(new OutputBuffers(maxPooledBytes: 1 << 20), NullLogger<OutputConverter>.Instance);
+    private readonly OutputConverter _converter = new(NullLogger<OutputConverter>.Instance);
 
     private static byte[] Png(int width, int height)
     {
@@ -47,7 +47,6 @@ public class OutputConverterTests
         Assert.Equal(filename, converted.Filename);
         Assert.Equal("9", converted.NodeId);
         Assert.Equal((expected, 48, 32), Inspect(converted.Content.ToArray()));
-        Assert.True(converted.Content.IsPooled);
         Assert.Equal(converted.Content.Length, converted.Length);
     }
 
