@@ -65,8 +65,10 @@ public sealed class ApiKeyTests(KeyedApiFixture fixture) : IClassFixture<KeyedAp
         }
 
         Assert.Equal(history, await comfy.GetStringAsync("/history")); // nothing reached ComfyUI
+        // The API's output reaches the test asynchronously: wait for the refusal line, then check nothing before it leaked.
+        await Eventually.UntilAsync(() => _api.Log.Contains("Refused GET /models: missing or invalid X-Api-Key", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), () => $"the API to log the refusal of GET /models:\n{_api.Log}");
         Assert.DoesNotContain("7c1e9b52", _api.Log);
-        Assert.Contains("Refused GET /models: missing or invalid X-Api-Key", _api.Log);
     }
 
     [Fact]
