@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using FluxAspire.Api.Operations.Resilience;
+using FluxAspire.Api.Operations.Salad;
 using FluxAspire.Api.Pipeline.Comfy;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -17,6 +18,7 @@ internal sealed partial class ComfyProcessSupervisor(
     ChildProcessLauncher launcher,
     ComfyProcessState state,
     ComfyClient client,
+    NodeReallocation reallocation,
     IOptions<ComfyLaunchOptions> options,
     IOptions<ComfyOptions> comfyOptions,
     TimeProvider time,
@@ -51,9 +53,21 @@ internal sealed partial class ComfyProcessSupervisor(
         }
 
         var runs = 0;
+        var failedStarts = 0;
         try
         {
-            var last = await _restart.ExecuteOutcomeAsync(time, ct => new ValueTask<SupervisedRun>(RunOnceAsync(settings, runs++, output, ct)),
+            await reallocation.CheckGpuAsync(stoppingToken);
+            var last = await _restart.ExecuteOutcomeAsync(time, async ct =>
+                {
+                    var run = await RunOnceAsync(settings, runs++, output, ct);
+                    failedStarts = run.Answered ? 0 : failedStarts + 1;
+                    if (!run.Answered && !ct.IsCancellationRequested)
+                    {
+                        await reallocation.StartFailedAsync(failedStarts, run.Description, ct);
+                    }
+
+                    return run;
+                },
                 (ended, restarts, delay) =>
                 {
                     state.Down(ended.Result.Description, restarts, time.GetUtcNow() + delay);
@@ -105,7 +119,7 @@ internal sealed partial class ComfyProcessSupervisor(
                 LogAnswering(child.Id, time.GetElapsedTime(startedAt).TotalSeconds);
                 await child.Exited.WaitAsync(stoppingToken);
                 LogExited(child.Id, child.ExitCode, time.GetElapsedTime(startedAt).TotalSeconds);
-                return new SupervisedRun($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince));
+                return new SupervisedRun($"exited with code {child.ExitCode}", time.GetElapsedTime(answeringSince), Answered: true);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -17,6 +17,8 @@ public sealed partial class FailoverJobQueue(
 
     public int Count => local.Count + shared.Count;
 
+    public int OwnCount => local.OwnCount;
+
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
         if (store.IsLocal(id))

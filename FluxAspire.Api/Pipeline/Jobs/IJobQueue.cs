@@ -20,4 +20,8 @@ public interface IJobQueue
 
     /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
     int Count { get; }
+
+    /// <summary>Of <see cref="Count"/>, the ids only this replica can run (kept in its memory); a shared queue's
+    /// waiting ids are any replica's work.</summary>
+    int OwnCount { get; }
 }

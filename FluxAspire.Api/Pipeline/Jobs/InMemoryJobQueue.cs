@@ -43,6 +43,8 @@ public sealed class InMemoryJobQueue : IJobQueue
 
     public int Count => Volatile.Read(ref _count);
 
+    public int OwnCount => Count;
+
     public bool TryDequeue(out JobTicket ticket)
     {
         if (_ids.Reader.TryRead(out var id))

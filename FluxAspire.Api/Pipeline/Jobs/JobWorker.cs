@@ -38,6 +38,9 @@ public sealed partial class JobWorker(
 
     public bool IsRunning(string id) => _running.ContainsKey(id);
 
+    /// <summary>Jobs this replica holds now: handed to ComfyUI (running or prefetched) and not yet ended.</summary>
+    public int HeldCount => _running.Count;
+
     /// <summary>Stops a job the worker holds; <paramref name="reason"/> becomes its failure (default: cancelled).</summary>
     public bool TryCancelRunning(string id, JobFailure? reason = null)
     {

@@ -28,6 +28,8 @@ public sealed partial class RedisJobQueue(
 
     public int Count => Volatile.Read(ref _waiting);
 
+    public int OwnCount => 0;
+
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
         await EnsureGroupAsync();
