@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 using FluxAspire.Api.Operations.Backpressure;
-using FluxAspire.Api.Operations.Readiness;
 using FluxAspire.Api.Operations.Redis;
 using FluxAspire.Api.Operations.Supervisor;
 using FluxAspire.Api.Pipeline.Comfy;
+using FluxAspire.Api.Pipeline.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FluxAspire.Api.Endpoints.Readiness;
@@ -23,8 +23,8 @@ public static class ReadinessApi
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyClient client, ComfyWebSocket socket, ReadinessState state, QueuePressure pressure, ComfyProcessState process,
-        RedisAvailability redis, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+        ComfyLanes lanes, QueuePressure pressure, ComfyProcessState process, RedisAvailability redis, IHostApplicationLifetime lifetime,
+        CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -33,25 +33,11 @@ public static class ReadinessApi
         }
 
         if (process.NotReadyReason is { } processDown) reasons.Add(processDown); // the supervised child (one-image deployment)
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        probe.CancelAfter(TimeSpan.FromSeconds(1));
-        try
+        var backends = await Task.WhenAll(lanes.All.Select(lane => CheckAsync(lane, cancellationToken)));
+        // Ready while one backend can take work: the others' jobs go to it (see ComfyLanes).
+        if (!backends.Any(b => b.Ready))
         {
-            await client.GetQueueRemainingAsync(probe.Token);
-        }
-        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException or OperationCanceledException)
-        {
-            reasons.Add("ComfyUI is not answering");
-        }
-
-        if (!socket.IsConnected)
-        {
-            reasons.Add("websocket disconnected");
-        }
-
-        if (!state.IsWarm)
-        {
-            reasons.Add(state.WaitingFor);
+            reasons.AddRange(backends.Length == 1 ? backends[0].Reasons : backends.SelectMany(b => b.Reasons.Select(r => $"{b.Name}: {r}")));
         }
 
         // Measured only when otherwise ready: the verdict is 503 already, and a probe must answer within its timeout.
@@ -61,13 +47,57 @@ public static class ReadinessApi
         }
 
         IReadOnlyList<string> degraded = redis is { IsConfigured: true, Reason: { } redisTrouble } ? [redisTrouble] : [];
+        var listed = backends.Length > 1 ? backends : null;
         return reasons.Count == 0
-            ? TypedResults.Ok(new ReadinessReport("ready", [], degraded))
-            : TypedResults.Json(new ReadinessReport("not ready", reasons, degraded), statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? TypedResults.Ok(new ReadinessReport("ready", [], degraded) { Backends = listed })
+            : TypedResults.Json(new ReadinessReport("not ready", reasons, degraded) { Backends = listed }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<BackendReadiness> CheckAsync(ComfyLane lane, CancellationToken cancellationToken)
+    {
+        var backend = lane.Backend;
+        var reasons = new List<string>();
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            await backend.Client.GetQueueRemainingAsync(probe.Token);
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException or OperationCanceledException)
+        {
+            reasons.Add("ComfyUI is not answering");
+        }
+
+        if (!backend.Socket.IsConnected)
+        {
+            reasons.Add("websocket disconnected");
+        }
+
+        if (!backend.IsWarm)
+        {
+            reasons.Add(backend.WaitingFor);
+        }
+
+        return new BackendReadiness(backend.Name, reasons.Count == 0, reasons, lane.Running, lane.Capacity, lane.Completed);
     }
 }
 
 public sealed record ReadinessReport(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons,
-    [property: JsonPropertyName("degraded")] IReadOnlyList<string> Degraded);
+    [property: JsonPropertyName("degraded")] IReadOnlyList<string> Degraded)
+{
+    /// <summary>Each ComfyUI backend, when there are several (ComfyUI:Backends).</summary>
+    [JsonPropertyName("backends")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<BackendReadiness>? Backends { get; init; }
+}
+
+/// <summary>One ComfyUI backend in /ready: whether it takes jobs, why not, and its load.</summary>
+public sealed record BackendReadiness(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("ready")] bool Ready,
+    [property: JsonPropertyName("reasons")] IReadOnlyList<string> Reasons,
+    [property: JsonPropertyName("running")] int Running,
+    [property: JsonPropertyName("slots")] int Slots,
+    [property: JsonPropertyName("completed")] long Completed);

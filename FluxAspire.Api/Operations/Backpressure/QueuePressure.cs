@@ -10,9 +10,9 @@ namespace FluxAspire.Api.Operations.Backpressure;
 /// prompts, read live from GET /prompt as the recipe's WebSocket status does). The check is not atomic with the
 /// submission, so a burst of simultaneous requests can pass it together: the limit is soft by that burst.
 /// </summary>
-public sealed class QueuePressure(IJobQueue queue, ComfyClient client, ExecutionTimes executionTimes, IOptions<BackpressureOptions> options)
+public sealed class QueuePressure(IJobQueue queue, ComfyBackends backends, ExecutionTimes executionTimes, IOptions<BackpressureOptions> options)
 {
-    private long _lastInComfy;
+    private readonly long[] _lastInComfy = new long[backends.All.Count];
 
     /// <summary>Depth now against the limit; <see cref="Reading.AtLimit"/> is false when there is no limit.</summary>
     public readonly record struct Reading(int Depth, int Limit, TimeSpan RetryAfter)
@@ -30,26 +30,28 @@ public sealed class QueuePressure(IJobQueue queue, ComfyClient client, Execution
             return new Reading(0, 0, TimeSpan.Zero);
         }
 
-        long inComfy;
-        using (var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            probe.CancelAfter(TimeSpan.FromSeconds(1));
-            try
-            {
-                inComfy = await client.GetQueueRemainingAsync(probe.Token);
-                Interlocked.Exchange(ref _lastInComfy, inComfy);
-            }
-            catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException ||
-                                       ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // A slow or absent answer (ComfyUI down is /ready's other reason) counts as the last one ComfyUI gave:
-                // counting 0 would open the gate exactly when ComfyUI is too busy to answer quickly.
-                inComfy = Interlocked.Read(ref _lastInComfy);
-            }
-        }
-
+        var inComfy = (await Task.WhenAll(backends.All.Select((backend, i) => QueueRemainingAsync(backend, i, cancellationToken)))).Sum();
         var depth = (int)Math.Min(int.MaxValue, queue.Count + inComfy);
         return new Reading(depth, settings.MaxQueueDepth, EstimateRetryAfter(executionTimes.Average, depth, settings));
+    }
+
+    private async Task<long> QueueRemainingAsync(ComfyBackend backend, int index, CancellationToken cancellationToken)
+    {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        probe.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            var remaining = await backend.Client.GetQueueRemainingAsync(probe.Token);
+            Interlocked.Exchange(ref _lastInComfy[index], remaining);
+            return remaining;
+        }
+        catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException ||
+                                   ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // A slow or absent answer (ComfyUI down is /ready's other reason) counts as the last one ComfyUI gave:
+            // counting 0 would open the gate exactly when ComfyUI is too busy to answer quickly.
+            return Interlocked.Read(ref _lastInComfy[index]);
+        }
     }
 
     /// <summary>A slot frees once (depth - limit + 1) prompts have finished; ComfyUI runs one at a time.</summary>

@@ -6,7 +6,6 @@ public static class ReadinessServiceCollectionExtensions
     public static IHostApplicationBuilder AddReadiness(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<WarmupOptions>().BindConfiguration(WarmupOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<ReadinessState>();
         builder.Services.AddHostedService<WarmupService>();
         return builder;
     }

@@ -8,39 +8,43 @@ using Microsoft.Extensions.Options;
 namespace FluxAspire.Api.Operations.Readiness;
 
 /// <summary>
-/// Once ComfyUI answers: reads its catalog (samplers, schedulers, checkpoints), then runs the recipe's FLUX graph at a
-/// small step count through the normal job pipeline, so the model is loaded before /ready reports ready. Retries until
-/// both succeed. Afterwards it watches ComfyUI: once it stops answering (a crash or restart loses the loaded model),
-/// the API is not ready again until warmup has run again.
+/// For each ComfyUI backend, once it answers: reads the catalog (samplers, schedulers, checkpoints; from the first
+/// backend), then runs the recipe's FLUX graph at a small step count through the normal job pipeline, pinned to that
+/// backend, so its model is loaded before it takes jobs and /ready counts it. Retries until both succeed. Afterwards it
+/// watches the backend: once it stops answering (a crash or restart loses the loaded model), the backend is cold again
+/// until warmup has run again.
 /// </summary>
 public sealed partial class WarmupService(
-    ComfyClient client,
+    ComfyBackends backends,
     ComfyCatalog catalog,
     WorkflowChoices workflowChoices,
     WorkflowLibrary workflows,
     JobService jobs,
-    ReadinessState state,
     IOptions<WarmupOptions> options,
     TimeProvider time,
     ILogger<WarmupService> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(backends.All.Select(backend => KeepWarmAsync(backend, stoppingToken)));
+
+    private async Task KeepWarmAsync(ComfyBackend backend, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var named = backends.All.Count > 1 ? $"ComfyUI {backend.Name}" : "ComfyUI";
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                while (!await TryWarmAsync(settings, stoppingToken))
+                while (!await TryWarmAsync(backend, named, settings, stoppingToken))
                 {
                     await Task.Delay(settings.RetryDelay, time, stoppingToken);
                 }
 
-                state.MarkWarm();
-                LogWarm();
-                await WaitUntilComfyStopsAnsweringAsync(settings, stoppingToken);
-                state.MarkCold("ComfyUI stopped answering; warmup will run again");
-                LogCold();
+                backend.MarkWarm();
+                LogWarm(backend.Name);
+                await WaitUntilComfyStopsAnsweringAsync(backend, settings, stoppingToken);
+                backend.MarkCold($"{named} stopped answering; warmup will run again");
+                LogCold(backend.Name);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,14 +52,14 @@ public sealed partial class WarmupService(
         }
     }
 
-    private async Task WaitUntilComfyStopsAnsweringAsync(WarmupOptions settings, CancellationToken stoppingToken)
+    private async Task WaitUntilComfyStopsAnsweringAsync(ComfyBackend backend, WarmupOptions settings, CancellationToken stoppingToken)
     {
         while (true)
         {
             await Task.Delay(settings.RetryDelay, time, stoppingToken);
             try
             {
-                await client.GetQueueRemainingAsync(stoppingToken);
+                await backend.Client.GetQueueRemainingAsync(stoppingToken);
             }
             catch (ComfyUnavailableException)
             {
@@ -68,16 +72,23 @@ public sealed partial class WarmupService(
         }
     }
 
-    private async Task<bool> TryWarmAsync(WarmupOptions settings, CancellationToken stoppingToken)
+    private async Task<bool> TryWarmAsync(ComfyBackend backend, string named, WarmupOptions settings, CancellationToken stoppingToken)
     {
         try
         {
-            await catalog.RefreshAsync(stoppingToken);
-            await workflowChoices.LoadAsync(workflows.ChoiceSources, stoppingToken);
+            if (backend == backends.Primary)
+            {
+                await catalog.RefreshAsync(stoppingToken);
+                await workflowChoices.LoadAsync(workflows.ChoiceSources, stoppingToken);
+            }
+            else
+            {
+                await backend.Client.GetQueueRemainingAsync(stoppingToken);
+            }
         }
         catch (Exception ex) when (ex is ComfyUnavailableException or ComfyProtocolException)
         {
-            state.Waiting("warmup is waiting for ComfyUI");
+            backend.Waiting($"warmup is waiting for {named}");
             return false;
         }
 
@@ -86,7 +97,7 @@ public sealed partial class WarmupService(
             return true;
         }
 
-        state.Waiting("warmup is running");
+        backend.Waiting(backends.All.Count > 1 ? $"warmup is running on {named}" : "warmup is running");
         // The recipe's own definition fills the graph, as POST /workflow/text2img would; ComfyUI's choices are not
         // checked here (its own validation answers for a bad checkpoint).
         var (errors, input) = WorkflowInputValidator.Validate(workflows.Recipe, new JsonObject
@@ -101,32 +112,32 @@ public sealed partial class WarmupService(
         if (input is null)
         {
             var reason = string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
-            state.Waiting($"warmup input is invalid: {reason}");
+            backend.Waiting($"warmup input is invalid: {reason}");
             LogWarmupInputInvalid(reason);
             return false;
         }
 
         var id = $"warmup-{Guid.NewGuid():N}";
         var graph = PromptGraph.WithIdPrefix(workflows.Recipe.Build(input), id);
-        var job = await jobs.RunAsync(new JobRequest(id, graph, time.GetUtcNow(), TimeSpan.Zero) { RunHere = true }, stoppingToken);
+        var job = await jobs.RunAsync(new JobRequest(id, graph, time.GetUtcNow(), TimeSpan.Zero) { RunHere = true, Backend = backend.Name }, stoppingToken);
         if (job.Failure is { } failure)
         {
-            state.Waiting($"warmup failed ({failure.Kind}): {failure.Message}");
-            LogWarmupFailed(failure.Kind, failure.Message);
+            backend.Waiting(backends.All.Count > 1 ? $"warmup failed on {named} ({failure.Kind}): {failure.Message}" : $"warmup failed ({failure.Kind}): {failure.Message}");
+            LogWarmupFailed(backend.Name, failure.Kind, failure.Message);
             return false;
         }
 
         return true;
     }
 
-    [LoggerMessage(LogLevel.Information, "Warmup done; the API is ready")]
-    private partial void LogWarm();
+    [LoggerMessage(LogLevel.Information, "Warmup done on ComfyUI backend {Backend}; it takes jobs")]
+    private partial void LogWarm(string backend);
 
-    [LoggerMessage(LogLevel.Warning, "ComfyUI stopped answering; not ready until warmup has run again")]
-    private partial void LogCold();
+    [LoggerMessage(LogLevel.Warning, "ComfyUI backend {Backend} stopped answering; it takes no jobs until warmup has run again")]
+    private partial void LogCold(string backend);
 
-    [LoggerMessage(LogLevel.Warning, "Warmup failed ({Kind}): {Reason}; retrying")]
-    private partial void LogWarmupFailed(JobFailureKind kind, string reason);
+    [LoggerMessage(LogLevel.Warning, "Warmup failed on ComfyUI backend {Backend} ({Kind}): {Reason}; retrying")]
+    private partial void LogWarmupFailed(string backend, JobFailureKind kind, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Warmup input is invalid for the text2img definition ({Reason}); retrying")]
     private partial void LogWarmupInputInvalid(string reason);

@@ -12,12 +12,18 @@ namespace FluxAspire.Api.Pipeline.Comfy;
 /// <see cref="ComfyServiceCollectionExtensions.ConfigureResilience"/>). Transport failures become
 /// <see cref="ComfyUnavailableException"/>; the caller's cancellation stays an <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class ComfyClient(IHttpClientFactory httpClientFactory)
+public sealed class ComfyClient(IHttpClientFactory httpClientFactory, string httpClientName)
 {
     public const string HttpClientName = "comfyui";
 
+    /// <summary>The client of the first (or only) ComfyUI, ConnectionStrings:comfyui.</summary>
+    public ComfyClient(IHttpClientFactory httpClientFactory)
+        : this(httpClientFactory, HttpClientName)
+    {
+    }
+
     // A client per call lets the factory rotate handlers, so this class can be a singleton.
-    private HttpClient Http => httpClientFactory.CreateClient(HttpClientName);
+    internal HttpClient Http => httpClientFactory.CreateClient(httpClientName);
 
     /// <summary>POST /prompt with our id as ComfyUI's prompt_id. Throws <see cref="ComfyPromptRejectedException"/> on 400.</summary>
     public async Task<JsonObject> QueuePromptAsync(JsonObject prompt, string promptId, string clientId, CancellationToken cancellationToken)

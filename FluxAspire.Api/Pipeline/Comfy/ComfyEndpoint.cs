@@ -8,7 +8,7 @@ public static class ComfyEndpoint
 {
     public const string ConnectionStringName = "comfyui";
 
-    public static Uri? Resolve(string? connectionString, string? baseUrl)
+    public static Uri? Resolve(string? connectionString, string? baseUrl, string keys = "ConnectionStrings:comfyui or ComfyUI:BaseUrl")
     {
         var raw = FromConnectionString(connectionString) ?? baseUrl;
         if (string.IsNullOrWhiteSpace(raw))
@@ -20,7 +20,7 @@ public static class ComfyEndpoint
         {
             throw new InvalidOperationException(
                 // The value itself is not echoed: a connection string may carry credentials.
-                "The ComfyUI address (ConnectionStrings:comfyui or ComfyUI:BaseUrl) must be an absolute http(s) URL, e.g. http://127.0.0.1:8188.");
+                $"The ComfyUI address ({keys}) must be an absolute http(s) URL, e.g. http://127.0.0.1:8188.");
         }
 
         // A trailing slash keeps a path prefix (ComfyUI behind a reverse proxy) when relative URLs are resolved.

@@ -40,6 +40,14 @@ public sealed class ComfyOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The same settings for another ComfyUI (ComfyUI:Backends).</summary>
+    internal ComfyOptions ForBackend(Uri baseUri)
+    {
+        var copy = (ComfyOptions)MemberwiseClone();
+        copy.BaseUri = baseUri;
+        return copy;
+    }
+
     /// <summary>Include ComfyUI's Python traceback in execution error responses (off: it reveals server paths).</summary>
     public bool IncludeTraceback { get; set; }
 }

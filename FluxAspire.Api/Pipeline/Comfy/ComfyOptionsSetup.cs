@@ -17,6 +17,15 @@ internal sealed class ComfyOptionsSetup(IConfiguration configuration) : IPostCon
                 "or ComfyUI__BaseUrl.");
         }
 
+        try
+        {
+            ComfyBackendAddress.ReadExtra(configuration);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ValidateOptionsResult.Fail(ex.Message);
+        }
+
         return options.ReconnectMinDelay > options.ReconnectMaxDelay
             ? ValidateOptionsResult.Fail("ComfyUI:ReconnectMinDelay must not exceed ComfyUI:ReconnectMaxDelay.")
             : ValidateOptionsResult.Success;

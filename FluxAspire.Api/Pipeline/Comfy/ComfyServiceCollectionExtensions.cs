@@ -8,7 +8,7 @@ namespace FluxAspire.Api.Pipeline.Comfy;
 public static class ComfyServiceCollectionExtensions
 {
     /// <summary>The ComfyUI client: options, a named HttpClient with the standard resilience handler (one quick retry, for
-    /// GETs only), the shared WebSocket, the catalog.</summary>
+    /// GETs only), the WebSocket, the catalog; and the same per ComfyUI:Backends entry (<see cref="ComfyBackends"/>).</summary>
     public static IHostApplicationBuilder AddComfy(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ComfyOptions>().BindConfiguration(ComfyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -17,17 +17,13 @@ public static class ComfyServiceCollectionExtensions
         builder.Services.AddSingleton<IValidateOptions<ComfyOptions>>(sp => sp.GetRequiredService<ComfyOptionsSetup>());
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but it is the way to re-configure the handler ConfigureHttpClientDefaults added
-        builder.Services.AddHttpClient(ComfyClient.HttpClientName, (sp, http) =>
-            {
-                var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
-                http.BaseAddress = options.BaseUri;
-                http.Timeout = options.RequestTimeout;
-            })
-            .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler()
-            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<ComfyOptions>>().Value));
-#pragma warning restore EXTEXP0001
+        AddComfyHttpClient(builder.Services, ComfyClient.HttpClientName, options => options.BaseUri);
+        // More ComfyUIs (one per GPU): read once here, since each needs a named client of its own. A bad entry registers
+        // nothing; the options' validation stops start-up with its message (ComfyOptionsSetup).
+        foreach (var backend in ComfyBackendAddress.TryReadExtra(builder.Configuration) ?? [])
+        {
+            AddComfyHttpClient(builder.Services, backend.HttpClientName, _ => backend.BaseUri);
+        }
 
         builder.Services.AddSingleton<ComfyClient>();
         builder.Services.AddSingleton<ComfyPromptEvents>();
@@ -36,7 +32,24 @@ public static class ComfyServiceCollectionExtensions
         builder.Services.AddSingleton<ComfyCatalog>();
         builder.Services.AddSingleton<ComfyPromptSubmitter>();
         builder.Services.AddSingleton<ComfyPromptRunner>();
+        builder.Services.AddSingleton<ComfyBackends>();
+        builder.Services.AddHostedService<ComfyBackendSockets>();
         return builder;
+    }
+
+    private static void AddComfyHttpClient(IServiceCollection services, string name, Func<ComfyOptions, Uri?> baseUri)
+    {
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but it is the way to re-configure the handler ConfigureHttpClientDefaults added
+        services.AddHttpClient(name, (sp, http) =>
+            {
+                var options = sp.GetRequiredService<IOptions<ComfyOptions>>().Value;
+                http.BaseAddress = baseUri(options);
+                http.Timeout = options.RequestTimeout;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<ComfyOptions>>().Value));
+#pragma warning restore EXTEXP0001
     }
 
     internal static void ConfigureResilience(HttpStandardResilienceOptions resilience, ComfyOptions options)

@@ -7,7 +7,7 @@ using FluxAspire.Api.Pipeline.Jobs;
 namespace FluxAspire.Api.Pipeline.Inputs;
 
 /// <summary>POST /upload/image for each of a job's pending images, just before the job is queued on ComfyUI.</summary>
-public sealed class ImageInputUploader(IHttpClientFactory httpClientFactory)
+public sealed class ImageInputUploader(ComfyClient client)
 {
     /// <summary>The graph to run: the request's own, or a copy naming the files as ComfyUI stored them.</summary>
     public async Task<JsonObject> UploadAsync(JobRequest request, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ public sealed class ImageInputUploader(IHttpClientFactory httpClientFactory)
         HttpResponseMessage response;
         try
         {
-            response = await httpClientFactory.CreateClient(ComfyClient.HttpClientName).PostAsync("upload/image", form, cancellationToken);
+            response = await client.Http.PostAsync("upload/image", form, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

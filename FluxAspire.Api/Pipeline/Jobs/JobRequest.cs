@@ -27,6 +27,9 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// <summary>Run on this replica's ComfyUI, never through the shared queue (warmup loads the model here).</summary>
     public bool RunHere { get; init; }
 
+    /// <summary>Run on this ComfyUI backend only (warmup loads the model on each); null: any backend with a free slot.</summary>
+    public string? Backend { get; init; }
+
     /// <summary>The request body as sent (no credentials), for webhooks sent by whichever replica ends the job.</summary>
     public JsonObject? Echo { get; init; }
 

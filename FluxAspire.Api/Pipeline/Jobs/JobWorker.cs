@@ -19,11 +19,8 @@ public sealed partial class JobWorker(
     IJobQueue queue,
     IJobStore store,
     JobEnding ending,
-    ComfyPromptRunner runner,
-    OutputCollector outputs,
+    ComfyLanes lanes,
     ExecutionTimes executionTimes,
-    ImageInputUploader imageInputs,
-    JobFileCleanup cleanup,
     IOptions<JobsOptions> options,
     ReplicaIdentity replica,
     IHostApplicationLifetime lifetime,
@@ -32,6 +29,8 @@ public sealed partial class JobWorker(
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JobFailure> _cancelReasons = new(StringComparer.Ordinal);
+
+    private readonly ComfyFailover _failover = new(lanes, time);
 
     // Cancelled when the drain grace is over: the jobs still running are handed back, not failed.
     private readonly CancellationTokenSource _handBack = new();
@@ -72,13 +71,13 @@ public sealed partial class JobWorker(
         // handed back get their answer from the replica that finishes it, while this one still holds their connection.
         using var stopTaking = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         var stopToken = stopTaking.Token;
-        using var slots = new SemaphoreSlim(options.Value.Prefetch);
         var inFlight = new ConcurrentDictionary<Task, bool>();
         try
         {
             while (!stopToken.IsCancellationRequested)
             {
-                await slots.WaitAsync(stopToken);
+                // A slot on a backend first, then a job for it: jobs wait in the queue (cancellable, shared) instead of here.
+                var lease = await lanes.AcquireAsync(stopToken);
                 JobTicket ticket;
                 try
                 {
@@ -86,17 +85,13 @@ public sealed partial class JobWorker(
                 }
                 catch
                 {
-                    slots.Release();
+                    lease.Dispose();
                     throw;
                 }
 
-                var task = RunOneAsync(ticket);
+                var task = RunOneAsync(ticket, lease);
                 inFlight.TryAdd(task, true);
-                _ = task.ContinueWith(t =>
-                {
-                    inFlight.TryRemove(t, out _);
-                    slots.Release();
-                }, TaskScheduler.Default);
+                _ = task.ContinueWith(t => inFlight.TryRemove(t, out _), TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
@@ -126,8 +121,9 @@ public sealed partial class JobWorker(
         await Task.WhenAll(running);
     }
 
-    private async Task RunOneAsync(JobTicket ticket)
+    private async Task RunOneAsync(JobTicket ticket, ComfyLanes.Lease firstLease)
     {
+        var lease = new LeaseHolder(firstLease);
         var id = ticket.JobId;
         var timeout = options.Value.Timeout;
         // Not linked to stoppingToken: a shutdown lets running jobs finish (see DrainAsync).
@@ -162,6 +158,11 @@ public sealed partial class JobWorker(
                 LogRetrying(id, job.Attempts + 1, job.Replica);
             }
 
+            if (job.Request.Backend is { } pinned && pinned != lease.Current.Lane.Name && lanes.All.FirstOrDefault(l => l.Name == pinned) is { } own)
+            {
+                lease.Swap(await lanes.AcquireAsync(own, cancel.Token));
+            }
+
             var remaining = job.Deadline - time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
             {
@@ -171,7 +172,7 @@ public sealed partial class JobWorker(
 
             using var deadline = new CancellationTokenSource(remaining, time);
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, deadline.Token);
-            handedBack = !await RunStartedAsync(job, either.Token, () => deadline.IsCancellationRequested);
+            handedBack = !await RunStartedAsync(job, lease, either.Token, () => deadline.IsCancellationRequested);
         }
         catch (Exception e)
         {
@@ -195,13 +196,15 @@ public sealed partial class JobWorker(
             _cancelReasons.TryRemove(id, out _);
             if (job is not null)
             {
-                cleanup.Schedule(job.Request, reachedComfy: started);
+                lease.Current.Lane.Cleanup.Schedule(job.Request, reachedComfy: started);
             }
+
+            lease.Dispose();
         }
     }
 
     /// <summary>Runs a started job to its end; false when it was stopped to be handed back (shutdown) instead.</summary>
-    private async Task<bool> RunStartedAsync(JobRecord job, CancellationToken cancellationToken, Func<bool> deadlinePassed)
+    private async Task<bool> RunStartedAsync(JobRecord job, LeaseHolder lease, CancellationToken cancellationToken, Func<bool> deadlinePassed)
     {
         var id = job.Id;
         var timeout = options.Value.Timeout;
@@ -210,7 +213,7 @@ public sealed partial class JobWorker(
         JobFailure? failure;
         try
         {
-            result = await RunOnComfyAsync(job.Request, cancellationToken);
+            result = await RunOnAnyBackendAsync(job.Request, lease, cancellationToken);
             failure = null;
         }
         catch (OperationCanceledException) when (_handBack.IsCancellationRequested && !deadlinePassed() && !_cancelReasons.ContainsKey(id))
@@ -270,12 +273,32 @@ public sealed partial class JobWorker(
         }
     }
 
-    private async Task<JobResult> RunOnComfyAsync(JobRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the job on its lane's backend; when that backend stops answering and another is warm, runs it again there
+    /// (the <see cref="ComfyFailover"/> pipeline), so a dead GPU costs the job time, not its result.
+    /// </summary>
+    private async Task<JobResult> RunOnAnyBackendAsync(JobRequest request, LeaseHolder lease, CancellationToken cancellationToken)
     {
+        if (lanes.All.Count == 1 || request.Backend is not null)
+        {
+            return await RunOnComfyAsync(request, lease.Current.Lane, cancellationToken);
+        }
+
+        return await _failover.ExecuteAsync(lease, ct => RunOnComfyAsync(request, lease.Current.Lane, ct),
+            (from, to, reason) =>
+            {
+                LogBackendLost(request.Id, from.Name, reason, to.Name);
+                from.Cleanup.Schedule(request, reachedComfy: true);
+            }, cancellationToken);
+    }
+
+    private async Task<JobResult> RunOnComfyAsync(JobRequest request, ComfyLane lane, CancellationToken cancellationToken)
+    {
+        using var running = lane.Run();
         var roundTrip = Stopwatch.StartNew();
-        var graph = await imageInputs.UploadAsync(request, cancellationToken);
-        var run = await runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
-        var files = await outputs.CollectAsync(run.History, cancellationToken);
+        var graph = await lane.Inputs.UploadAsync(request, cancellationToken);
+        var run = await lane.Backend.Runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
+        var files = await lane.Outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
         // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After);
         // not from the warmup (RunHere), whose one-step graph would teach a Retry-After of a second.
@@ -285,7 +308,7 @@ public sealed partial class JobWorker(
         }
 
         var postprocess = Stopwatch.StartNew();
-        files = outputs.PostProcess(request, files);
+        files = lane.Outputs.PostProcess(request, files);
         var now = time.GetUtcNow();
         var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
         var stats = new JobStats(
@@ -299,6 +322,9 @@ public sealed partial class JobWorker(
             now - request.ReceivedAt);
         return new JobResult(request.Id, request.Graph, files, stats);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Job {JobId}: ComfyUI backend {Backend} stopped answering ({Reason}); running it again on {Other}")]
+    private partial void LogBackendLost(string jobId, string backend, string reason, string other);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: attempt {Attempt} (the previous one was on {Replica}, which was lost)")]
     private partial void LogRetrying(string jobId, int attempt, string? replica);

@@ -12,6 +12,7 @@ public static class JobsServiceCollectionExtensions
         builder.AddJobStorage();
         builder.Services.AddSingleton<ReplicaIdentity>();
         builder.Services.AddSingleton<OutputCollector>();
+        builder.Services.AddSingleton<ComfyLanes>();
         builder.Services.AddSingleton<JobWorker>();
         builder.Services.AddSingleton<JobEnding>();
         // Long enough for the worker's drain: finish running jobs, then hand the rest back.
