@@ -30,30 +30,89 @@ public static class ComfyUIBuilderExtensions
     /// <param name="simulator">The FluxAspire.ComfySim project (<c>new Projects.FluxAspire_ComfySim()</c>), run in simulator mode.</param>
     /// <param name="probe">The checks behind <c>auto</c>; the real ones (<c>nvidia-smi</c>, <c>docker info</c>) when null.</param>
     public static IResourceBuilder<IComfyUIResource> AddComfyUI(
-        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe = null)
+        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe = null) =>
+        builder.AddComfyUIFleet(name, simulator, probe, single: true)[0];
+
+    /// <summary>
+    /// As <see cref="AddComfyUI"/>, with one ComfyUI per GPU: <c>ComfyUI:Gpus</c> (a count, or <c>all</c>: every GPU
+    /// <c>nvidia-smi -L</c> lists) in container mode (<c>--gpus device=i</c> / the CDI device <c>nvidia.com/gpu=i</c>) and
+    /// executable mode (<c>CUDA_VISIBLE_DEVICES=i</c>, its own port, input, output and temp folders), all sharing one model
+    /// folder and its download step; <c>ComfyUI:Simulators</c> simulators in simulator mode. They are named
+    /// <c>{name}</c>, <c>{name}-1</c>, <c>{name}-2</c>, …; give them to a service with <see cref="WithComfyUI{T}"/>.
+    /// </summary>
+    /// <param name="builder">The app model builder.</param>
+    /// <param name="name">The first resource's name; the others add <c>-1</c>, <c>-2</c>, ….</param>
+    /// <param name="simulator">The FluxAspire.ComfySim project, run in simulator mode.</param>
+    /// <param name="probe">The checks behind <c>auto</c> and <c>Gpus=all</c>; the real ones when null.</param>
+    public static IReadOnlyList<IResourceBuilder<IComfyUIResource>> AddComfyUIFleet(
+        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe = null) =>
+        builder.AddComfyUIFleet(name, simulator, probe, single: false);
+
+    private static IReadOnlyList<IResourceBuilder<IComfyUIResource>> AddComfyUIFleet(
+        this IDistributedApplicationBuilder builder, string name, IProjectMetadata simulator, IComfyUIEnvironmentProbe? probe, bool single)
     {
         var options = ComfyUIHostOptions.From(builder.Configuration);
         probe ??= new ComfyUIEnvironmentProbe();
         var mode = ComfyUIModeResolver.ResolveAsync(options.Mode, builder.ExecutionContext.IsPublishMode,
                 ContainerRuntimeName.Configured(builder.Configuration), probe, CancellationToken.None)
             .GetAwaiter().GetResult();   // the app model is built synchronously; the checks are bounded by short timeouts
-        IResourceBuilder<IComfyUIResource> comfyui = mode.Mode switch
+        var count = single ? 1 : mode.Mode switch
         {
-            ComfyUIMode.External => builder.AddExternalComfyUI(name, options.Url!).WithComfyUICommands(),
-            ComfyUIMode.Container => builder.AddComfyUIContainer(name, options, probe),
-            ComfyUIMode.Executable => builder.AddComfyUIExecutable(name, options),
-            _ => builder.AddComfyUISimulator(name, simulator, options.SimulatorStepMs, options.SimulatorImageKind).WithComfyUICommands(),
+            ComfyUIMode.Simulator => options.Simulators,
+            ComfyUIMode.Container or ComfyUIMode.Executable => GpuCount(builder, options, probe),
+            _ => 1,
         };
-        return comfyui.WithComfyUIMode(mode);
+        var fleet = new List<IResourceBuilder<IComfyUIResource>>();
+        for (var i = 0; i < count; i++)
+        {
+            var instance = i == 0 ? name : $"{name}-{i}";
+            int? gpu = count > 1 ? i : null;
+            var models = i == 0 ? null : builder.Resources.FirstOrDefault(r => r.Name == $"{name}-models");
+            IResourceBuilder<IComfyUIResource> comfyui = mode.Mode switch
+            {
+                ComfyUIMode.External => builder.AddExternalComfyUI(instance, options.Url!).WithComfyUICommands(),
+                ComfyUIMode.Container => builder.AddComfyUIContainer(instance, options, probe, gpu, models),
+                ComfyUIMode.Executable => builder.AddComfyUIExecutable(instance, options, gpu, models),
+                _ => builder.AddComfyUISimulator(instance, simulator, options.SimulatorStepMs, options.SimulatorImageKind).WithComfyUICommands(),
+            };
+            fleet.Add(comfyui.WithComfyUIMode(mode));
+        }
+
+        return fleet;
+    }
+
+    // "all" asks nvidia-smi on this machine; when publishing, "all" stays one ComfyUI that gets every GPU of the host.
+    private static int GpuCount(IDistributedApplicationBuilder builder, ComfyUIHostOptions options, IComfyUIEnvironmentProbe probe)
+    {
+        if (options.Gpus is { } count)
+        {
+            return count;
+        }
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return 1;
+        }
+
+        var gpus = probe.FindNvidiaGpuAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return gpus.Found ? Math.Max(1, gpus.Count) : 1;
     }
 
     private static IResourceBuilder<ComfyUIResource> AddComfyUIContainer(
-        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options, IComfyUIEnvironmentProbe probe)
+        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options, IComfyUIEnvironmentProbe probe, int? gpu,
+        IResource? sharedModels)
     {
         var comfyui = builder.AddComfyUIContainer(name)
             .WithArgs([.. options.Args])
-            .WithGpuSupport(probe: probe)
+            .WithGpuSupport(probe: probe, deviceIndex: gpu)
             .WithComfyUICommands();
+        if (sharedModels is not null)
+        {
+            // The first ComfyUI's download step fills the one model folder every GPU's ComfyUI reads.
+            var mounted = builder.ExecutionContext.IsPublishMode ? comfyui.WithModelVolume() : comfyui.WithModelBindMount(options.ModelsPath);
+            return mounted.WaitForCompletion(builder.CreateResourceBuilder(sharedModels));
+        }
+
         var token = HuggingFaceToken(builder);
         if (options.DownloadModels)
         {
@@ -75,9 +134,14 @@ public static class ComfyUIBuilderExtensions
     }
 
     private static IResourceBuilder<ComfyUIExecutableResource> AddComfyUIExecutable(
-        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options)
+        this IDistributedApplicationBuilder builder, string name, ComfyUIHostOptions options, int? gpu, IResource? sharedModels)
     {
-        var comfyui = builder.AddComfyUIExecutable(name, options.Path!, options.Python, options.Args).WithComfyUICommands();
+        var comfyui = builder.AddComfyUIExecutable(name, options.Path!, options.Python, options.Args, gpu).WithComfyUICommands();
+        if (sharedModels is not null)
+        {
+            return comfyui.WaitForCompletion(builder.CreateResourceBuilder(sharedModels));
+        }
+
         return options.DownloadModels && !builder.ExecutionContext.IsPublishMode
             ? comfyui.WithFluxModel(options.Models, HuggingFaceToken(builder))
             : comfyui;
@@ -166,17 +230,7 @@ public static class ComfyUIBuilderExtensions
     public static IResourceBuilder<T> WithComfyUIFolders<T>(this IResourceBuilder<T> builder, IResourceBuilder<IComfyUIResource> comfyui)
         where T : IResourceWithEnvironment
     {
-        var (input, output, models) = comfyui.Resource switch
-        {
-            ComfyUISimulatorResource simulator => (
-                Path.Combine(simulator.DataDirectory, "input"),
-                Path.Combine(simulator.DataDirectory, "output"),
-                Path.Combine(simulator.DataDirectory, "models")),
-            ComfyUIExecutableResource executable => (executable.InputDirectory, executable.OutputDirectory, executable.ModelsDirectory),
-            ComfyUIResource container => (null, null, container.Annotations.OfType<ContainerMountAnnotation>()
-                .LastOrDefault(m => m.Type == ContainerMountType.BindMount && m.Target == ComfyUIResource.ModelsPath)?.Source),
-            _ => ((string?)null, (string?)null, (string?)null),
-        };
+        var (input, output, models) = Folders(comfyui.Resource);
         if (input is null && output is null && models is null)
         {
             return builder;
@@ -198,6 +252,51 @@ public static class ComfyUIBuilderExtensions
             }
         });
     }
+
+    /// <summary>
+    /// Wires a service to every ComfyUI of <paramref name="fleet"/>: the first as always (<c>ConnectionStrings__{name}</c>,
+    /// waited for, its folders), each other as <c>ComfyUI__Backends__{n}</c> with its own input and output folders
+    /// (<c>ComfyUI__Backends__{n}__InputDirectory</c>, <c>…__OutputDirectory</c>) in <c>dotnet run</c>.
+    /// </summary>
+    /// <param name="builder">The service (the API).</param>
+    /// <param name="fleet">What <see cref="AddComfyUIFleet"/> returned.</param>
+    public static IResourceBuilder<T> WithComfyUI<T>(this IResourceBuilder<T> builder, IReadOnlyList<IResourceBuilder<IComfyUIResource>> fleet)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        builder.WithReference(fleet[0]).WaitFor(fleet[0]).WithComfyUIFolders(fleet[0]);
+        for (var i = 1; i < fleet.Count; i++)
+        {
+            var key = $"ComfyUI__Backends__{i - 1}";
+            var backend = fleet[i].Resource;
+            var (input, output, _) = Folders(backend);
+            builder.WithEnvironment(context =>
+            {
+                context.EnvironmentVariables[key] = backend.ConnectionStringExpression;
+                if (context.ExecutionContext.IsPublishMode)
+                {
+                    return;
+                }
+
+                if (input is not null) context.EnvironmentVariables[$"{key}__InputDirectory"] = input;
+                if (output is not null) context.EnvironmentVariables[$"{key}__OutputDirectory"] = output;
+            });
+        }
+
+        return builder;
+    }
+
+    private static (string? Input, string? Output, string? Models) Folders(IComfyUIResource comfyui) =>
+        comfyui switch
+        {
+            ComfyUISimulatorResource simulator => (
+                Path.Combine(simulator.DataDirectory, "input"),
+                Path.Combine(simulator.DataDirectory, "output"),
+                Path.Combine(simulator.DataDirectory, "models")),
+            ComfyUIExecutableResource executable => (executable.InputDirectory, executable.OutputDirectory, executable.ModelsDirectory),
+            ComfyUIResource container => (null, null, container.Annotations.OfType<ContainerMountAnnotation>()
+                .LastOrDefault(m => m.Type == ContainerMountType.BindMount && m.Target == ComfyUIResource.ModelsPath)?.Source),
+            _ => ((string?)null, (string?)null, (string?)null),
+        };
 
     /// <summary>Uses a ComfyUI that is already running at <paramref name="url"/>; healthy while it answers <c>/system_stats</c>.</summary>
     /// <param name="builder">The app model builder.</param>

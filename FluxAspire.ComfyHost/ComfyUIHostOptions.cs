@@ -21,6 +21,13 @@ public sealed class ComfyUIHostOptions
     /// <summary>Simulated milliseconds per sampler step (simulator mode); 0 makes every image as fast as the CPU allows.</summary>
     public int SimulatorStepMs { get; set; }
 
+    /// <summary>ComfyUIs to run in container and executable modes, one per GPU (<c>ComfyUI:Gpus</c>: a count, or <c>all</c>
+    /// for every GPU <c>nvidia-smi -L</c> lists); <see langword="null"/> means all. Default 1: one ComfyUI with every GPU.</summary>
+    public int? Gpus { get; set; } = 1;
+
+    /// <summary>Simulators to run in simulator mode (<c>ComfyUI:Simulators</c>), each a backend of the API, for tests and benchmarks.</summary>
+    public int Simulators { get; set; } = 1;
+
     /// <summary>
     /// What the simulator's SaveImage writes (its <c>--image-kind</c>): <c>picture</c>, a small labelled image, or
     /// <c>noise</c>, as large and incompressible as a real FLUX.1-dev PNG (about 1.7 MB at 1024²).
@@ -78,6 +85,20 @@ public sealed class ComfyUIHostOptions
             options.SimulatorStepMs = int.TryParse(stepMs, out var ms) && ms >= 0
                 ? ms
                 : throw new InvalidOperationException($"{SectionName}:SimulatorStepMs '{stepMs}' must be a whole number >= 0");
+        }
+
+        if (section["Gpus"] is { Length: > 0 } gpus)
+        {
+            options.Gpus = gpus.Equals("all", StringComparison.OrdinalIgnoreCase) ? null
+                : int.TryParse(gpus, out var count) && count is >= 1 and <= 64 ? count
+                : throw new InvalidOperationException($"{SectionName}:Gpus '{gpus}' must be a count from 1 to 64, or all");
+        }
+
+        if (section["Simulators"] is { Length: > 0 } simulators)
+        {
+            options.Simulators = int.TryParse(simulators, out var count) && count is >= 1 and <= 16
+                ? count
+                : throw new InvalidOperationException($"{SectionName}:Simulators '{simulators}' must be a count from 1 to 16");
         }
 
         if (section["SimulatorImageKind"] is { Length: > 0 } imageKind)

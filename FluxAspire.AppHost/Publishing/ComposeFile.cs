@@ -246,7 +246,10 @@ internal sealed class ComposeFile(DeploymentModel model, string outputDirectory)
                                 new YamlMap
                                 {
                                     { "driver", gpu.Vendor.ToString().ToLowerInvariant() },
-                                    { "count", gpu.Count is { } count ? count : "all" },
+                                    // One ComfyUI per GPU gets its own card; otherwise a count (or all) of them.
+                                    gpu.DeviceIndex is { } index
+                                        ? new KeyValuePair<string, object>("device_ids", new List<object> { index.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                                        : new KeyValuePair<string, object>("count", gpu.Count is { } count ? count : "all"),
                                     { "capabilities", new List<object> { "gpu" } },
                                 },
                             }

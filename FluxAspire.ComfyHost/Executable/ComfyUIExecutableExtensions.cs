@@ -14,11 +14,12 @@ public static class ComfyUIExecutableExtensions
     /// <param name="comfyUIDirectory">The checkout (the folder with <c>main.py</c>).</param>
     /// <param name="python">The Python to run it with, e.g. the checkout's venv <c>bin/python</c>.</param>
     /// <param name="args">More ComfyUI flags.</param>
+    /// <param name="gpu">Only this GPU (<c>CUDA_VISIBLE_DEVICES</c>), with its own input, output and temp folders.</param>
     public static IResourceBuilder<ComfyUIExecutableResource> AddComfyUIExecutable(
         this IDistributedApplicationBuilder builder, string name, string comfyUIDirectory, string python = "python3",
-        IEnumerable<string>? args = null)
+        IEnumerable<string>? args = null, int? gpu = null)
     {
-        var resource = new ComfyUIExecutableResource(name, python, comfyUIDirectory);
+        var resource = new ComfyUIExecutableResource(name, python, comfyUIDirectory, gpu);
         var extraArgs = args?.ToList() ?? [];
         return builder.AddResource(resource)
             .WithHttpEndpoint(name: ComfyUIExecutableResource.PrimaryEndpointName)
@@ -30,6 +31,16 @@ public static class ComfyUIExecutableExtensions
                 context.Args.Add("--port");
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--disable-auto-launch");
+                if (resource.Gpu is not null)
+                {
+                    context.Args.Add("--input-directory");
+                    context.Args.Add(resource.InputDirectory);
+                    context.Args.Add("--output-directory");
+                    context.Args.Add(resource.OutputDirectory);
+                    context.Args.Add("--temp-directory");
+                    context.Args.Add(resource.TempDirectory);
+                }
+
                 foreach (var arg in extraArgs)
                 {
                     context.Args.Add(arg);
@@ -37,6 +48,13 @@ public static class ComfyUIExecutableExtensions
             })
             // Python buffers stdout when it is not a terminal; unbuffered, ComfyUI's log reaches the dashboard as it happens.
             .WithEnvironment("PYTHONUNBUFFERED", "1")
+            .WithEnvironment(context =>
+            {
+                if (resource.Gpu is { } index)
+                {
+                    context.EnvironmentVariables["CUDA_VISIBLE_DEVICES"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            })
             .WithHttpHealthCheck(ComfyUIBuilderExtensions.HealthCheckPath, endpointName: ComfyUIExecutableResource.PrimaryEndpointName);
     }
 }

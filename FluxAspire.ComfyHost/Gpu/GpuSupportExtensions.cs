@@ -16,12 +16,14 @@ public static class GpuSupportExtensions
     /// <param name="count">How many GPUs; <see langword="null"/> for all of them.</param>
     /// <param name="vendor">The GPU maker; only NVIDIA is supported.</param>
     /// <param name="probe">Finds the runtime when none is configured; <c>docker info</c> / <c>podman info</c> when null.</param>
+    /// <param name="deviceIndex">Only the GPU with this index (<c>--gpus device=i</c>, the CDI device <c>nvidia.com/gpu=i</c>).</param>
     public static IResourceBuilder<T> WithGpuSupport<T>(
-        this IResourceBuilder<T> builder, int? count = null, GpuVendor vendor = GpuVendor.Nvidia, IComfyUIEnvironmentProbe? probe = null)
+        this IResourceBuilder<T> builder, int? count = null, GpuVendor vendor = GpuVendor.Nvidia, IComfyUIEnvironmentProbe? probe = null,
+        int? deviceIndex = null)
         where T : ContainerResource
     {
         var firstCall = !builder.Resource.Annotations.OfType<GpuSupportAnnotation>().Any();
-        builder.WithAnnotation(new GpuSupportAnnotation(vendor, count), ResourceAnnotationMutationBehavior.Replace);
+        builder.WithAnnotation(new GpuSupportAnnotation(vendor, deviceIndex is null ? count : 1, deviceIndex), ResourceAnnotationMutationBehavior.Replace);
         if (!firstCall)
         {
             return builder;
@@ -44,9 +46,11 @@ public static class GpuSupportExtensions
     /// <summary>The <c>run</c> arguments that hand the GPUs to a container on <paramref name="runtime"/>.</summary>
     /// <param name="runtime"><c>docker</c> or <c>podman</c>.</param>
     /// <param name="gpu">Which GPUs.</param>
-    public static IReadOnlyList<string> RuntimeArgs(string runtime, GpuSupportAnnotation gpu) => runtime switch
+    public static IReadOnlyList<string> RuntimeArgs(string runtime, GpuSupportAnnotation gpu) => (runtime, gpu.DeviceIndex) switch
     {
-        ContainerRuntimeName.Podman => gpu.Count is { } n
+        (ContainerRuntimeName.Podman, { } index) => ["--device", $"nvidia.com/gpu={index}"],
+        (_, { } index) => ["--gpus", $"device={index}"],
+        (ContainerRuntimeName.Podman, _) => gpu.Count is { } n
             ? [.. Enumerable.Range(0, n).SelectMany(i => new[] { "--device", $"nvidia.com/gpu={i}" })]
             : ["--device", "nvidia.com/gpu=all"],
         _ => ["--gpus", gpu.Count?.ToString(CultureInfo.InvariantCulture) ?? "all"],

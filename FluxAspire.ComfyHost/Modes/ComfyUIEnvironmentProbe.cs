@@ -37,7 +37,7 @@ public sealed class ComfyUIEnvironmentProbe : IComfyUIEnvironmentProbe
         var gpus = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.StartsWith("GPU ", StringComparison.Ordinal)).ToList();
         return ok && gpus.Count > 0
-            ? new ProbeResult(true, gpus.Count == 1 ? gpus[0] : $"{gpus.Count} GPUs, {gpus[0]}")
+            ? new ProbeResult(true, gpus.Count == 1 ? gpus[0] : $"{gpus.Count} GPUs, {gpus[0]}", gpus.Count)
             : new ProbeResult(false, ok ? "nvidia-smi -L listed no GPU" : output);
     }
 
