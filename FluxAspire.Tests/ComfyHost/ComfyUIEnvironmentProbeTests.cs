@@ -16,7 +16,7 @@ public sealed class ComfyUIEnvironmentProbeTests : IDisposable
 
         var result = await Probe().FindNvidiaGpuAsync(CancellationToken.None);
 
-        Assert.Equal(new ProbeResult(true, "GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-0a1b)"), result);
+        Assert.Equal(new ProbeResult(true, "GPU 0: NVIDIA GeForce RTX 4090 (UUID: GPU-0a1b)", 1), result);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ComfyUIEnvironmentProbeTests : IDisposable
 
         var result = await Probe().FindNvidiaGpuAsync(CancellationToken.None);
 
-        Assert.Equal(new ProbeResult(true, "2 GPUs, GPU 0: NVIDIA H100 (UUID: a)"), result);
+        Assert.Equal(new ProbeResult(true, "2 GPUs, GPU 0: NVIDIA H100 (UUID: a)", 2), result);
     }
 
     [Fact]
