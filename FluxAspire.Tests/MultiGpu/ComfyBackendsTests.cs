@@ -83,13 +83,17 @@ public sealed class ComfyBackendsTests
 
             var jobs = new JobsClient(api.CreateClient());
             var ids = await SubmitAsync(jobs, 8, 10);
+            var ranBy = new Dictionary<string, string>();
             foreach (var id in ids)
             {
-                await jobs.WaitForStatusAsync(id, "succeeded", Patience);
+                var done = await jobs.WaitForStatusAsync(id, "succeeded", Patience);
+                ranBy[id] = (string)done["result"]!["backend"]!;
             }
 
             var first = await RanOnAsync(simulators[0], ids);
             var second = await RanOnAsync(simulators[1], ids);
+            Assert.All(first, id => Assert.Equal("comfyui", ranBy[id]));
+            Assert.All(second, id => Assert.Equal("comfyui-1", ranBy[id]));
             Assert.NotEmpty(first);
             Assert.NotEmpty(second);
             Assert.Empty(first.Intersect(second));

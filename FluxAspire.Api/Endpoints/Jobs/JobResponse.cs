@@ -75,10 +75,18 @@ public sealed record JobResultBody(
     [property: JsonPropertyName("outputs")] IReadOnlyList<JobOutputBody> Outputs,
     [property: JsonPropertyName("stats")] PromptStats Stats)
 {
+    [JsonPropertyName("backend")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("The ComfyUI backend (one per GPU) that ran the job, when the API drives several; absent with one.")]
+    public string? Backend { get; init; }
+
     public static JobResultBody From(string jobId, JobResult result) => new(
         result.Files.Select((file, index) => new JobOutputBody(index, file.NodeId, file.Filename, OutputContentTypes.Of(file.Filename), file.Length,
             $"/jobs/{Uri.EscapeDataString(jobId)}/outputs/{index}")).ToList(),
-        PromptStats.From(result.Stats));
+        PromptStats.From(result.Stats))
+    {
+        Backend = result.Backend,
+    };
 }
 
 /// <summary>One output file; its bytes are at <see cref="Url"/> while the job is retained.</summary>

@@ -3,7 +3,11 @@ using System.Text.Json.Nodes;
 namespace FluxAspire.Api.Pipeline.Jobs;
 
 /// <summary>A finished job: the graph that ran, its output files (fetched through /view) and timings.</summary>
-public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats);
+public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOutputFile> Files, JobStats Stats)
+{
+    /// <summary>The ComfyUI backend that ran it, when the API drives several (ComfyUI:Backends); null with one.</summary>
+    public string? Backend { get; init; }
+}
 
 /// <param name="Content">The bytes, held once (<see cref="OutputBytes"/>); empty when a store returns the file's description
 /// only (see <see cref="Length"/>).</param>

@@ -320,7 +320,7 @@ public sealed partial class JobWorker(
             postprocess.Elapsed,
             TimeSpan.Zero,
             now - request.ReceivedAt);
-        return new JobResult(request.Id, request.Graph, files, stats);
+        return new JobResult(request.Id, request.Graph, files, stats) { Backend = lanes.All.Count > 1 ? lane.Name : null };
     }
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId}: ComfyUI backend {Backend} stopped answering ({Reason}); running it again on {Other}")]

@@ -18,7 +18,7 @@ internal static class StoredJob
 
     /// <summary>The result without its bytes: file names, nodes and sizes, the graph and the stats.</summary>
     public static string Describe(JobResult result) => JsonSerializer.Serialize(
-        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Content.Length))], result.Stats),
+        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Content.Length))], result.Stats, result.Backend),
         Json);
 
     public static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
@@ -76,7 +76,10 @@ internal static class StoredJob
     {
         var description = JsonSerializer.Deserialize<ResultDescription>(json, Json)!;
         return new JobResult(description.Id, description.Graph,
-            [.. description.Files.Select(f => new JobOutputFile(f.NodeId, f.Filename, OutputBytes.Empty) { Length = f.Length })], description.Stats);
+            [.. description.Files.Select(f => new JobOutputFile(f.NodeId, f.Filename, OutputBytes.Empty) { Length = f.Length })], description.Stats)
+        {
+            Backend = description.Backend,
+        };
     }
 
     private static string? Text(Dictionary<string, RedisValue> fields, string name) =>
@@ -87,7 +90,7 @@ internal static class StoredJob
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : null;
 
-    private sealed record ResultDescription(string Id, JsonObject Graph, IReadOnlyList<FileDescription> Files, JobStats Stats);
+    private sealed record ResultDescription(string Id, JsonObject Graph, IReadOnlyList<FileDescription> Files, JobStats Stats, string? Backend = null);
 
     private sealed record FileDescription(string NodeId, string Filename, long Length);
 }
