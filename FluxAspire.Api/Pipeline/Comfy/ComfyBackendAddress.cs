@@ -2,7 +2,7 @@ namespace FluxAspire.Api.Pipeline.Comfy;
 
 /// <summary>
 /// Where one ComfyUI is, and its folders as this process sees them (for deleting each job's files). The first is
-/// ConnectionStrings:comfyui (ComfyUI:InputDirectory / OutputDirectory); more come from ComfyUI:Backends:&lt;n&gt;, each a URL
+/// ConnectionStrings:comfyui (its folders: ComfyUI:InputDirectory / OutputDirectory, see ComfyFolderOptions); more come from ComfyUI:Backends:&lt;n&gt;, each a URL
 /// (<c>ComfyUI__Backends__0=http://…</c>) with optional <c>…__0__InputDirectory</c> / <c>…__0__OutputDirectory</c>.
 /// </summary>
 public sealed record ComfyBackendAddress(string Name, Uri? BaseUri, string? InputDirectory, string? OutputDirectory)

@@ -15,8 +15,8 @@ public sealed class ComfyBackends
         var settings = options.Value;
         var all = new List<ComfyBackend>
         {
-            new(new ComfyBackendAddress(ComfyBackendAddress.PrimaryName, settings.BaseUri, configuration[$"{ComfyOptions.SectionName}:InputDirectory"],
-                configuration[$"{ComfyOptions.SectionName}:OutputDirectory"]), client, socket, runner),
+            // The first's folders are ComfyUI:InputDirectory / OutputDirectory, bound for its cleanup as they always were.
+            new(new ComfyBackendAddress(ComfyBackendAddress.PrimaryName, settings.BaseUri, null, null), client, socket, runner),
         };
         foreach (var address in ComfyBackendAddress.ReadExtra(configuration))
         {
@@ -35,8 +35,6 @@ public sealed class ComfyBackends
 
     /// <summary>The first backend: the one catalog, models and interrupts without a job go to.</summary>
     public ComfyBackend Primary => All[0];
-
-    public ComfyBackend? Find(string name) => All.FirstOrDefault(b => b.Name == name);
 }
 
 /// <summary>Runs the WebSockets of the backends after the first (whose socket is a hosted service of its own).</summary>

@@ -103,9 +103,6 @@ public sealed class ComfyLanes
 
     public IReadOnlyList<ComfyLane> All { get; }
 
-    /// <summary>Jobs handed to any backend now.</summary>
-    public int Held => All.Sum(l => l.Held);
-
     /// <summary>A slot on the best backend for a new job, waiting until there is one.</summary>
     public Task<Lease> AcquireAsync(CancellationToken cancellationToken) => AcquireAsync(static (lanes, _) => lanes.Pick(null), null, cancellationToken);
 
