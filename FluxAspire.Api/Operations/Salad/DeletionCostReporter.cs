@@ -5,8 +5,8 @@ namespace FluxAspire.Api.Operations.Salad;
 
 /// <summary>
 /// Keeps Salad's deletion cost of this replica at its queued + running jobs (jobs it holds from the queue, plus jobs only
-/// it can run), so that scaling in removes idle replicas first. The count is read every Salad:DeletionCostInterval and
-/// sent when it changed; a failed call is logged once per failure streak and sent again on the next tick.
+/// it can run), so that scaling in removes idle replicas first. The count is read Salad:DeletionCostInterval after the last call ended
+/// and sent when it changed; a failed call is logged once per failure streak and sent again on the next tick.
 /// </summary>
 internal sealed partial class DeletionCostReporter(
     SaladMetadataClient metadata,
@@ -24,14 +24,15 @@ internal sealed partial class DeletionCostReporter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var ticks = new PeriodicTimer(options.Value.DeletionCostInterval, time);
         try
         {
-            do
+            // The wait starts when a call has ended (not on a fixed beat, as a PeriodicTimer would), so a call that took
+            // long is never followed at once by the next: Salad sees at most one update per interval.
+            while (true)
             {
                 await SendIfChangedAsync(stoppingToken);
+                await Task.Delay(options.Value.DeletionCostInterval, time, stoppingToken);
             }
-            while (await ticks.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
