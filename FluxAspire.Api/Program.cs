@@ -35,6 +35,7 @@ builder.AddServiceDefaults();
 builder.AddResilience();
 builder.AddApiKeys();
 builder.AddApiErrors();
+builder.AddSupervisedInstances();
 builder.AddComfy();
 builder.AddSalad();
 builder.AddSupervisor();

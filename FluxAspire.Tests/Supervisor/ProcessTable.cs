@@ -15,6 +15,13 @@ internal static class ProcessTable
 
     public static string? NameOf(int pid) => Read($"/proc/{pid}/comm")?.Trim();
 
+    /// <summary>The variable's value in the process's environment (as it was started), or null.</summary>
+    public static string? EnvironmentOf(int pid, string name) => Read($"/proc/{pid}/environ")?.Split('\0')
+        .FirstOrDefault(entry => entry.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
+    /// <summary>Its command line, one argument per item.</summary>
+    public static IReadOnlyList<string> ArgumentsOf(int pid) => Read($"/proc/{pid}/cmdline")?.TrimEnd('\0').Split('\0') ?? [];
+
     public static Task<bool> WaitUntilGoneAsync(int pid, TimeSpan timeout) => Eventually.TryUntilAsync(() => IsGone(pid), timeout);
 
     public static void Signal(int pid, int signal)

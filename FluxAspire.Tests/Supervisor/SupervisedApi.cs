@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -40,6 +41,26 @@ public sealed partial class SupervisedApi : IAsyncDisposable
         var simulator = RepoPaths.ProjectOutput("FluxAspire.ComfySim", "FluxAspire.ComfySim.dll");
         return await StartAsync("dotnet", [simulator, "--listen", "127.0.0.1", "--port", port.ToString(), "--base-directory", baseDirectory, "--step-ms", "5"],
             port, baseDirectory, settings, waitForReady);
+    }
+
+    /// <summary>
+    /// <paramref name="instances"/> simulators as the children (ComfyUI:Launch:Instances): instance i on the first's port + i,
+    /// in its own base directory, the arguments using the {instance} and {port} placeholders as a multi-GPU node's would.
+    /// </summary>
+    public static async Task<SupervisedApi> StartWithSimulatorsAsync(int instances, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort.NextRun(instances);
+        var baseDirectory = Directory.CreateTempSubdirectory("supervised-comfysims-").FullName;
+        var simulator = RepoPaths.ProjectOutput("FluxAspire.ComfySim", "FluxAspire.ComfySim.dll");
+        var all = new Dictionary<string, string> { ["ComfyUI__Launch__Instances"] = instances.ToString(CultureInfo.InvariantCulture) };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return await StartAsync("dotnet",
+            [simulator, "--listen", "127.0.0.1", "--port", "{port}", "--base-directory", Path.Combine(baseDirectory, "{instance}"), "--step-ms", "5"],
+            port, baseDirectory, all, waitForReady: true);
     }
 
     /// <summary>Any command as the child; ConnectionStrings:comfyui points at a free port nothing listens on.</summary>

@@ -23,7 +23,7 @@ public static class ReadinessApi
     }
 
     internal static async Task<Results<Ok<ReadinessReport>, JsonHttpResult<ReadinessReport>>> ReadyAsync(
-        ComfyLanes lanes, QueuePressure pressure, ComfyProcessState process, RedisAvailability redis, IHostApplicationLifetime lifetime,
+        ComfyLanes lanes, QueuePressure pressure, ComfyProcesses processes, RedisAvailability redis, IHostApplicationLifetime lifetime,
         CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
@@ -32,7 +32,7 @@ public static class ReadinessApi
             reasons.Add("shutting down: taking no new work");
         }
 
-        if (process.NotReadyReason is { } processDown) reasons.Add(processDown); // the supervised child (one-image deployment)
+        reasons.AddRange(processes.NotReadyReasons); // the supervised children (one-image deployment)
         var backends = await Task.WhenAll(lanes.All.Select(lane => CheckAsync(lane, cancellationToken)));
         // Ready while one backend can take work: the others' jobs go to it (see ComfyLanes).
         if (!backends.Any(b => b.Ready))

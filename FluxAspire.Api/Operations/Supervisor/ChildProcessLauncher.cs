@@ -34,7 +34,8 @@ internal sealed class ChildProcessLauncher
     /// <summary>The child leads its own process group and dies with the API.</summary>
     public bool Contained => Setsid is not null && Setpriv is not null;
 
-    public ProcessStartInfo CreateStartInfo(ComfyLaunchOptions options)
+    /// <param name="cudaVisibleDevices">The GPU of one of several children (ComfyUI:Launch:Instances); null: the API's environment as is.</param>
+    public ProcessStartInfo CreateStartInfo(ComfyLaunchOptions options, string? cudaVisibleDevices = null)
     {
         var info = new ProcessStartInfo
         {
@@ -63,6 +64,11 @@ internal sealed class ChildProcessLauncher
         }
 
         ChildEnvironment.RemoveSecrets(info.Environment);
+        if (cudaVisibleDevices is not null)
+        {
+            info.Environment["CUDA_VISIBLE_DEVICES"] = cudaVisibleDevices;
+        }
+
         return info;
     }
 

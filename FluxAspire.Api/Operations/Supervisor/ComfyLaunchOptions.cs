@@ -39,5 +39,14 @@ public sealed class ComfyLaunchOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many ComfyUI children to run, one per GPU of a multi-GPU node: child i gets <c>CUDA_VISIBLE_DEVICES=i</c> and
+    /// listens on ConnectionStrings:comfyui's port + i, and the API drives each as a backend (comfyui, comfyui-1, …).
+    /// <c>{instance}</c> and <c>{port}</c> in <see cref="Arguments"/> and in ComfyUI:InputDirectory / OutputDirectory
+    /// become each child's index and port.
+    /// </summary>
+    [Range(1, 16)]
+    public int Instances { get; set; } = 1;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Command);
 }

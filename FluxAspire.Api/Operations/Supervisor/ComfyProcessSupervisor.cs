@@ -9,15 +9,16 @@ using Polly.Registry;
 namespace FluxAspire.Api.Operations.Supervisor;
 
 /// <summary>
-/// Runs ComfyUI as a child process (ComfyUI:Launch) and keeps it running: it is restarted after ANY exit, exit code 0
-/// included, with exponential backoff (the <see cref="ResiliencePipelines.SupervisorRestart"/> pipeline); a child that
-/// does not answer GET /system_stats within the start timeout is killed and restarted; when the API stops, the child is
-/// stopped with it. /ready reports its state through <see cref="ComfyProcessState"/>.
+/// Runs ComfyUI as a child process (ComfyUI:Launch), or one per GPU (ComfyUI:Launch:Instances), and keeps each running:
+/// it is restarted after ANY exit, exit code 0 included, with exponential backoff (the
+/// <see cref="ResiliencePipelines.SupervisorRestart"/> pipeline); a child that does not answer GET /system_stats within
+/// the start timeout is killed and restarted; when the API stops, the children are stopped with it. /ready reports their
+/// state through <see cref="ComfyProcesses"/>.
 /// </summary>
 internal sealed partial class ComfyProcessSupervisor(
     ChildProcessLauncher launcher,
-    ComfyProcessState state,
-    ComfyClient client,
+    ComfyProcesses processes,
+    ComfyBackends backends,
     NodeReallocation reallocation,
     IOptions<ComfyLaunchOptions> options,
     IOptions<ComfyOptions> comfyOptions,
@@ -36,57 +37,74 @@ internal sealed partial class ComfyProcessSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        if (!settings.Enabled)
+        if (!options.Value.Enabled)
         {
             return;
         }
 
-        var output = loggerFactory.CreateLogger(OutputCategory);
-        if (launcher.Contained)
+        var instances = ComfyInstances.Describe(options, comfyOptions);
+        foreach (var instance in instances)
         {
-            LogContained(comfyOptions.Value.BaseUri);
-        }
-        else
-        {
-            LogNotContained(comfyOptions.Value.BaseUri);
+            if (launcher.Contained)
+            {
+                LogContained(backends.All[instance.Index].Address.BaseUri, instance.CudaVisibleDevices ?? "as given");
+            }
+            else
+            {
+                LogNotContained(backends.All[instance.Index].Address.BaseUri);
+            }
         }
 
-        var runs = 0;
-        var failedStarts = 0;
         try
         {
             await reallocation.CheckGpuAsync(stoppingToken);
-            var last = await _restart.ExecuteOutcomeAsync(time, async ct =>
-                {
-                    var run = await RunOnceAsync(settings, runs++, output, ct);
-                    failedStarts = run.Answered ? 0 : failedStarts + 1;
-                    if (!run.Answered && !ct.IsCancellationRequested)
-                    {
-                        await reallocation.StartFailedAsync(failedStarts, run.Description, ct);
-                    }
-
-                    return run;
-                },
-                (ended, restarts, delay) =>
-                {
-                    state.Down(ended.Result.Description, restarts, time.GetUtcNow() + delay);
-                    LogRestarting(ended.Result.Description, restarts + 1, delay.TotalSeconds);
-                },
-                stoppingToken);
-            last.ThrowIfException();
+            await Task.WhenAll(instances.Select(instance => SuperviseAsync(instance, stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    private async Task<SupervisedRun> RunOnceAsync(ComfyLaunchOptions settings, int restarts, ILogger output, CancellationToken stoppingToken)
+    private async Task SuperviseAsync(ComfyInstance instance, CancellationToken stoppingToken)
     {
+        var state = processes.All[instance.Index];
+        var client = backends.All[instance.Index].Client;
+        var output = loggerFactory.CreateLogger(OutputCategory);
+        using var scope = BeginInstanceScope(instance);
+        var runs = 0;
+        var failedStarts = 0;
+        var last = await _restart.ExecuteOutcomeAsync(time, async ct =>
+            {
+                var run = await RunOnceAsync(instance, state, client, runs++, output, ct);
+                failedStarts = run.Answered ? 0 : failedStarts + 1;
+                if (!run.Answered && !ct.IsCancellationRequested)
+                {
+                    await reallocation.StartFailedAsync(failedStarts, run.Description, ct);
+                }
+
+                return run;
+            },
+            (ended, restarts, delay) =>
+            {
+                state.Down(ended.Result.Description, restarts, time.GetUtcNow() + delay);
+                LogRestarting(ended.Result.Description, restarts + 1, delay.TotalSeconds);
+            },
+            stoppingToken);
+        last.ThrowIfException();
+    }
+
+    /// <summary>Every line about one of several children names its backend (as /ready does).</summary>
+    private IDisposable? BeginInstanceScope(ComfyInstance instance) =>
+        options.Value.Instances > 1 ? logger.BeginScope(new Dictionary<string, object> { ["ComfyInstance"] = instance.Name }) : null;
+
+    private async Task<SupervisedRun> RunOnceAsync(
+        ComfyInstance instance, ComfyProcessState state, ComfyClient client, int restarts, ILogger output, CancellationToken stoppingToken)
+    {
+        var settings = instance.Launch;
         SupervisedProcess child;
         try
         {
-            child = await SupervisedProcess.StartAsync(launcher, settings, output);
+            child = await SupervisedProcess.StartAsync(launcher, instance, output);
         }
         catch (Win32Exception ex)
         {
@@ -101,7 +119,7 @@ internal sealed partial class ComfyProcessSupervisor(
             try
             {
                 var startedAt = time.GetTimestamp();
-                if (!await WaitUntilAnsweringAsync(child, settings.StartTimeout, stoppingToken))
+                if (!await WaitUntilAnsweringAsync(child, client, settings.StartTimeout, stoppingToken))
                 {
                     if (!child.Exited.IsCompleted)
                     {
@@ -137,7 +155,7 @@ internal sealed partial class ComfyProcessSupervisor(
     }
 
     /// <summary>True once GET /system_stats answers; false when the child exits first or the start timeout passes.</summary>
-    private async Task<bool> WaitUntilAnsweringAsync(SupervisedProcess child, TimeSpan startTimeout, CancellationToken stoppingToken)
+    private async Task<bool> WaitUntilAnsweringAsync(SupervisedProcess child, ComfyClient client, TimeSpan startTimeout, CancellationToken stoppingToken)
     {
         var startedAt = time.GetTimestamp();
         while (!child.Exited.IsCompleted)
@@ -169,8 +187,8 @@ internal sealed partial class ComfyProcessSupervisor(
         return false;
     }
 
-    [LoggerMessage(LogLevel.Information, "Supervising ComfyUI as a child process that should answer at {Address}; it dies with the API (setsid + setpriv --pdeathsig KILL)")]
-    private partial void LogContained(Uri? address);
+    [LoggerMessage(LogLevel.Information, "Supervising ComfyUI as a child process that should answer at {Address} (GPUs: {CudaVisibleDevices}); it dies with the API (setsid + setpriv --pdeathsig KILL)")]
+    private partial void LogContained(Uri? address, string cudaVisibleDevices);
 
     [LoggerMessage(LogLevel.Warning, "Supervising ComfyUI as a child process that should answer at {Address}; setsid/setpriv (util-linux) not found, so a SIGKILLed API would leave it running")]
     private partial void LogNotContained(Uri? address);

@@ -30,9 +30,9 @@ internal sealed partial class SupervisedProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<SupervisedProcess> StartAsync(ChildProcessLauncher launcher, ComfyLaunchOptions options, ILogger output)
+    public static async Task<SupervisedProcess> StartAsync(ChildProcessLauncher launcher, ComfyInstance instance, ILogger output)
     {
-        var process = new Process { StartInfo = launcher.CreateStartInfo(options) };
+        var process = new Process { StartInfo = launcher.CreateStartInfo(instance.Launch, instance.CudaVisibleDevices) };
         var child = new SupervisedProcess(process, launcher.Contained, output);
         try
         {

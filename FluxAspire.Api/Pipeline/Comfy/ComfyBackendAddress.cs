@@ -11,6 +11,9 @@ public sealed record ComfyBackendAddress(string Name, Uri? BaseUri, string? Inpu
 
     public const string PrimaryName = ComfyEndpoint.ConnectionStringName;
 
+    /// <summary>The name of the backend at <paramref name="index"/>: comfyui, then comfyui-1, comfyui-2, …</summary>
+    public static string NameAt(int index) => index == 0 ? PrimaryName : $"{PrimaryName}-{index}";
+
     /// <summary>The HttpClient of this backend (the first keeps the name it always had).</summary>
     public string HttpClientName => Name == PrimaryName ? ComfyClient.HttpClientName : $"{ComfyClient.HttpClientName}-{Name}";
 
@@ -43,7 +46,7 @@ public sealed record ComfyBackendAddress(string Name, Uri? BaseUri, string? Inpu
             }
 
             var uri = ComfyEndpoint.Resolve(raw, null, key);
-            backends.Add(new ComfyBackendAddress($"{PrimaryName}-{backends.Count + 1}", uri, entry["InputDirectory"], entry["OutputDirectory"]));
+            backends.Add(new ComfyBackendAddress(NameAt(backends.Count + 1), uri, entry["InputDirectory"], entry["OutputDirectory"]));
         }
 
         return backends;
