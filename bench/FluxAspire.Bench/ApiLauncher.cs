@@ -31,7 +31,8 @@ internal sealed class ApiLauncher : IAsyncDisposable
     }
 
     /// <param name="redis">host:port of the Redis to share jobs, events, outputs and the cache through; null: all in process.</param>
-    public static async Task<ApiLauncher> StartAsync(Uri comfyui, SimulatorLauncher folders, string? redis)
+    /// <param name="moreBackends">More simulators, each a ComfyUI:Backends entry of this one API (one per pretend GPU).</param>
+    public static async Task<ApiLauncher> StartAsync(Uri comfyui, SimulatorLauncher folders, string? redis, IReadOnlyList<SimulatorLauncher>? moreBackends = null)
     {
         var dll = SimulatorLauncher.BuildOutput("FluxAspire.Api");
         var (port, statsPort) = (SimulatorLauncher.FreePort(), SimulatorLauncher.FreePort());
@@ -58,6 +59,13 @@ internal sealed class ApiLauncher : IAsyncDisposable
             ["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location,
             [StartupHook.PortVariable] = statsPort.ToString(),
         };
+        for (var i = 0; i < (moreBackends?.Count ?? 0); i++)
+        {
+            environment[$"ComfyUI__Backends__{i}"] = moreBackends![i].Url.ToString();
+            environment[$"ComfyUI__Backends__{i}__InputDirectory"] = moreBackends[i].InputDirectory;
+            environment[$"ComfyUI__Backends__{i}__OutputDirectory"] = moreBackends[i].OutputDirectory;
+        }
+
         foreach (var (key, value) in environment)
         {
             if (value is null) info.Environment.Remove(key);

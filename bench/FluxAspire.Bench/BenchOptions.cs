@@ -8,6 +8,9 @@ internal sealed record BenchOptions
     public static readonly string[] AllTargets = ["comfyui", "api", "api+redis"];
 
     public bool Compare { get; init; }
+    public bool Gpus { get; init; }
+    public IReadOnlyList<int> Backends { get; init; } = [1, 2, 4];
+    public int GpuStepMs { get; init; } = 200;
     public bool Quick { get; init; }
     public int Rounds { get; init; } = 1;
     public string Target { get; init; } = "sim";
@@ -34,6 +37,7 @@ internal sealed record BenchOptions
     public const string Usage =
         "usage: FluxAspire.Bench compare [--quick] [--rounds 1] [--levels 1,8,32,64] [--targets comfyui,api,api+redis] [--requests N] [--warmup N]\n" +
         "                                [--timeout 120] [--size 1024] [--steps 20] [--image-kind noise|picture]\n" +
+        "       FluxAspire.Bench gpus [--backends 1,2,4] [--gpu-step-ms 200] [--requests N] [--warmup N] [--size 1024] [--steps 20]\n" +
         "       FluxAspire.Bench [--target sim|api] [--url URL] [--clients 64] [--requests N] [--warmup N] [--timeout 120]\n" +
         "                        [--size 1024] [--steps 20] [--step-ms 0] [--image-kind noise|picture] [--pid PID] [--seed N]\n" +
         "  compare       on this machine, in one go: ComfyUI direct (the simulator, zero step cost: the floor), the API in\n" +
@@ -41,6 +45,8 @@ internal sealed record BenchOptions
         "                allocations and errors. Default per level: max(300, 5c) measured requests after max(50, 2c) warmup\n" +
         "                ones; --quick: max(40, 2c) after max(20, c). --timeout stops a level (open requests count as errors).\n" +
         "                --rounds N repeats the whole sequence and prints medians (for a busy machine).\n" +
+        "  gpus          N simulators (pretend GPUs) behind one API, for each N: jobs/s at zero step cost, then at --gpu-step-ms\n" +
+        "                jobs/s, efficiency against N x one backend, and each GPU's idle gap between jobs (from /history).\n" +
         "  --target sim  drives ComfyUI's protocol (POST /prompt, WS executing null, /history, /view), one socket per client;\n" +
         "                without --url it starts the simulator itself and reports that process's memory and CPU.\n" +
         "  --target api  drives POST /workflow/text2img on --url (default http://127.0.0.1:3000).\n" +
@@ -49,8 +55,8 @@ internal sealed record BenchOptions
 
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions { Compare = args is ["compare", ..] };
-        for (var i = options.Compare ? 1 : 0; i < args.Length; i++)
+        var options = new BenchOptions { Compare = args is ["compare", ..], Gpus = args is ["gpus", ..] };
+        for (var i = options.Compare || options.Gpus ? 1 : 0; i < args.Length; i++)
         {
             var flag = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{flag} needs a value");
@@ -62,6 +68,8 @@ internal sealed record BenchOptions
                 "--quick" => options with { Quick = true },
                 "--rounds" => options with { Rounds = Math.Max(1, Int(Value())) },
                 "--levels" => options with { Levels = [.. Value().Split(',').Select(v => Math.Max(1, Int(v)))] },
+                "--backends" => options with { Backends = [.. Value().Split(',').Select(v => Math.Max(1, Int(v)))] },
+                "--gpu-step-ms" => options with { GpuStepMs = Int(Value()) },
                 "--targets" => options with
                 {
                     Targets = Value().Split(',') is var targets && targets.All(AllTargets.Contains)

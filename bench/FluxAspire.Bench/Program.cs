@@ -18,6 +18,11 @@ if (options.Compare)
     return await CompareCommand.RunAsync(options);
 }
 
+if (options.Gpus)
+{
+    return await GpusCommand.RunAsync(options);
+}
+
 await using var simulator = options is { Target: "sim", Url: null } ? await SimulatorLauncher.StartAsync(options.StepMs, options.ImageKind) : null;
 var url = options.Url ?? simulator?.Url ?? new Uri("http://127.0.0.1:3000");
 var watchedPid = options.Pid ?? simulator?.Process.Id;
