@@ -28,6 +28,7 @@ public static class ApiTelemetry
     public const string JobAttempt = "fluxaspire.job.attempt";
     public const string JobOutcome = "fluxaspire.job.outcome";
     public const string Replica = "fluxaspire.replica";
+    public const string PreviousReplica = "fluxaspire.job.previous_replica";
     public const string Backend = "fluxaspire.comfyui.backend";
     public const string NodeId = "fluxaspire.comfyui.node.id";
     public const string NodeClassType = "fluxaspire.comfyui.node.class_type";
@@ -45,6 +46,9 @@ public static class ApiTelemetry
     public const string ExceptionType = "exception.type";
     public const string ExceptionMessage = "exception.message";
     public const string HttpStatusCode = "http.response.status_code";
+
+    /// <summary>The attempt number of the job run span that is current (the parent of a ComfyUI span), to repeat on it.</summary>
+    public static object? CurrentAttempt => Activity.Current?.GetTagItem(JobAttempt);
 
     /// <summary>A span of the job's trace that ended earlier than now: the clock's "now" is its end unless given.</summary>
     public static Activity? StartPast(string name, DateTimeOffset start, ActivityContext parent = default) =>

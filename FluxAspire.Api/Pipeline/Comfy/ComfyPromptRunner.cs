@@ -32,6 +32,7 @@ public sealed partial class ComfyPromptRunner(
         using (var submit = Operations.Telemetry.ApiTelemetry.Source.StartActivity("comfyui submit"))
         {
             submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobId, promptId);
+            submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobAttempt, submit.Parent?.GetTagItem(Operations.Telemetry.ApiTelemetry.JobAttempt));
             try
             {
                 await submitter.SubmitAsync(prompt, promptId, socket.ClientId, cancellationToken);

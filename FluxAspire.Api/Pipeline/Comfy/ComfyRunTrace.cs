@@ -42,8 +42,10 @@ internal sealed class ComfyRunTrace : IDisposable
     /// <summary>Starts the "comfyui run" span as the current span (a child of the job's).</summary>
     public static ComfyRunTrace Start(string promptId, JsonObject graph, Uri? comfyui, TimeProvider time)
     {
+        var attempt = ApiTelemetry.CurrentAttempt;
         var run = ApiTelemetry.Source.StartActivity("comfyui run");
         run?.SetTag(ApiTelemetry.JobId, promptId);
+        run?.SetTag(ApiTelemetry.JobAttempt, attempt);
         run?.SetTag("server.address", comfyui?.Host);
         run?.SetTag("server.port", comfyui?.Port);
         return new ComfyRunTrace(run, graph, time);

@@ -65,9 +65,9 @@ internal static class JobTelemetry
 
     /// <summary>
     /// The span of one attempt ("job run"), a child of the submitting request's span. The first attempt also gets a
-    /// "queue wait" span, from the request's arrival until now.
+    /// "queue wait" span, from the request's arrival until now; a later one (a takeover) names the replica that was lost.
     /// </summary>
-    public static Activity? StartRun(JobRequest request, int attempt, string replica, DateTimeOffset now)
+    public static Activity? StartRun(JobRequest request, int attempt, string replica, string? previousReplica, DateTimeOffset now)
     {
         ActivityContext.TryParse(request.TraceParent, null, out var parent);
         Started.Add(1, new KeyValuePair<string, object?>(ApiTelemetry.JobAttempt, attempt));
@@ -88,6 +88,11 @@ internal static class JobTelemetry
         activity?.SetTag(ApiTelemetry.JobId, request.Id);
         activity?.SetTag(ApiTelemetry.JobAttempt, attempt);
         activity?.SetTag(ApiTelemetry.Replica, replica);
+        if (attempt > 1)
+        {
+            activity?.SetTag(ApiTelemetry.PreviousReplica, previousReplica);
+        }
+
         return activity;
     }
 

@@ -210,7 +210,7 @@ public sealed partial class JobWorker(
     {
         var id = job.Id;
         var timeout = options.Value.Timeout;
-        using var activity = JobTelemetry.StartRun(job.Request, job.Attempts + 1, replica.Id, time.GetUtcNow());
+        using var activity = JobTelemetry.StartRun(job.Request, job.Attempts + 1, replica.Id, job.Replica, time.GetUtcNow());
         JobResult? result = null;
         JobFailure? failure;
         try
