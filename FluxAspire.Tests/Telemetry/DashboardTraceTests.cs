@@ -22,7 +22,7 @@ public sealed class DashboardTraceTests
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
-            ["--DcpPublisher:WaitForResourceCleanup=false", "--Redis:Mode=none", "--ComfyUI:Mode=simulator",
+            ["--DcpPublisher:WaitForResourceCleanup=false", "--Redis:Mode=none", "--ComfyUI:Mode=simulator", "--ComfyUI:SimulatorStepMs=60",
              "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true"],
             (options, _) => options.DisableDashboard = false, cts.Token);
         await using var app = await builder.BuildAsync(cts.Token);
@@ -73,18 +73,21 @@ public sealed class DashboardTraceTests
         _ => [],
     };
 
+    /// <summary>Headless Chromium, driven over its DevTools protocol by tools/dashboard-screenshot.mjs, saves the page once
+    /// it shows <c>KSampler</c> (the dashboard renders in the browser, after the page has loaded).</summary>
     private static async Task ScreenshotAsync(Uri page, string path)
     {
-        var info = new ProcessStartInfo("/usr/bin/chromium") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1600,1000",
-                     "--timeout=20000", $"--screenshot={Path.GetFullPath(path)}", page.ToString()])
+        var info = new ProcessStartInfo("node") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in (string[])["--experimental-websocket", Path.Combine(RepoPaths.Root, "tools", "dashboard-screenshot.mjs"), page.ToString(),
+                     Path.GetFullPath(path), "KSampler"])
         {
             info.ArgumentList.Add(argument);
         }
 
-        using var chromium = Process.Start(info)!;
+        using var node = Process.Start(info)!;
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await chromium.WaitForExitAsync(wait.Token);
-        Assert.True(File.Exists(path), $"chromium wrote no screenshot: {await chromium.StandardError.ReadToEndAsync()}");
+        var errors = node.StandardError.ReadToEndAsync(wait.Token);
+        await node.WaitForExitAsync(wait.Token);
+        Assert.True(node.ExitCode == 0 && File.Exists(path), $"no screenshot: {await errors}");
     }
 }
