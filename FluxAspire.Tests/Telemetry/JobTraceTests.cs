@@ -81,6 +81,7 @@ public sealed class JobTraceTests(TelemetryEnvironment env) : IClassFixture<Tele
         Assert.Equal(id, job["fluxaspire.job.id"]);
         Assert.Equal(1L, job["fluxaspire.job.attempt"]);
         Assert.Equal("succeeded", job["fluxaspire.job.outcome"]);
+        Assert.Equal("prompt", job["fluxaspire.workflow"]);
         Assert.NotNull(job["fluxaspire.replica"]);
         var wait = Assert.Single(trace, s => s.Name == "queue wait");
         Assert.Equal(server.SpanId, wait.ParentSpanId);
@@ -161,6 +162,7 @@ public sealed class JobTraceTests(TelemetryEnvironment env) : IClassFixture<Tele
         Assert.True(Latest(points, "fluxaspire.jobs.started") >= 1);
         var duration = points.Last(p => p.Metric == "fluxaspire.job.duration" && (string?)p["fluxaspire.job.outcome"] == "succeeded");
         Assert.Equal("s", duration.Unit);
+        Assert.Equal("prompt", duration["fluxaspire.workflow"]);
         Assert.True(duration.Count >= 1 && duration.Sum > 0 && duration.Sum / duration.Count < 30, $"mean job duration {duration.Sum / duration.Count} s");
         var node = points.Last(p => p.Metric == "fluxaspire.comfyui.node.duration" && (string?)p["fluxaspire.comfyui.node.class_type"] == "KSampler");
         Assert.True(node.Sum / node.Count is > 0.05 and < 10, $"mean KSampler time {node.Sum / node.Count} s for 3 steps of 25 ms");

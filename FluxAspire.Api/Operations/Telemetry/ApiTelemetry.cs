@@ -27,6 +27,7 @@ public static class ApiTelemetry
     public const string JobId = "fluxaspire.job.id";
     public const string JobAttempt = "fluxaspire.job.attempt";
     public const string JobOutcome = "fluxaspire.job.outcome";
+    public const string Workflow = "fluxaspire.workflow";
     public const string Replica = "fluxaspire.replica";
     public const string PreviousReplica = "fluxaspire.job.previous_replica";
     public const string Backend = "fluxaspire.comfyui.backend";

@@ -22,7 +22,7 @@ public sealed class JobService(
             throw new DuplicateJobException(request.Id);
         }
 
-        JobTelemetry.RecordAccepted();
+        JobTelemetry.RecordAccepted(request);
         await queue.EnqueueAsync(request.Id, cancellationToken);
         return job;
     }
@@ -37,7 +37,7 @@ public sealed class JobService(
             throw new DuplicateJobException(request.Id);
         }
 
-        JobTelemetry.RecordAccepted();
+        JobTelemetry.RecordAccepted(request);
         await ending.EndAsync(request, result, null);
         return await store.GetAsync(request.Id, cancellationToken) ?? job;
     }

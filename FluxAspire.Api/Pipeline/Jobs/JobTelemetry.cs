@@ -39,11 +39,11 @@ internal static class JobTelemetry
     private static readonly Histogram<double> TimeToFirstStep = Meter.CreateHistogram("fluxaspire.job.time_to_first_step", "s",
         "Time from the request's arrival to ComfyUI's first sampler step (queue, model load, text encoding).", tags: null, advice: ApiTelemetry.Seconds);
 
-    public static void RecordAccepted() => Accepted.Add(1);
+    public static void RecordAccepted(JobRequest request) => Accepted.Add(1, new KeyValuePair<string, object?>(ApiTelemetry.Workflow, request.Workflow));
 
-    public static void RecordEnd(JobFailure? failure, TimeSpan duration)
+    public static void RecordEnd(JobFailure? failure, TimeSpan duration, string workflow = JobRequest.RawGraph)
     {
-        var tags = new TagList { { ApiTelemetry.JobOutcome, Outcome(failure) } };
+        var tags = new TagList { { ApiTelemetry.JobOutcome, Outcome(failure) }, { ApiTelemetry.Workflow, workflow } };
         if (failure is not null)
         {
             tags.Add(ApiTelemetry.ErrorType, failure.Kind.ToString());
@@ -70,7 +70,7 @@ internal static class JobTelemetry
     public static Activity? StartRun(JobRequest request, int attempt, string replica, string? previousReplica, DateTimeOffset now)
     {
         ActivityContext.TryParse(request.TraceParent, null, out var parent);
-        Started.Add(1, new KeyValuePair<string, object?>(ApiTelemetry.JobAttempt, attempt));
+        Started.Add(1, new KeyValuePair<string, object?>(ApiTelemetry.JobAttempt, attempt), new KeyValuePair<string, object?>(ApiTelemetry.Workflow, request.Workflow));
         if (attempt == 1)
         {
             QueueWait.Record((now - request.ReceivedAt).TotalSeconds);
@@ -87,6 +87,7 @@ internal static class JobTelemetry
         var activity = Source.StartActivity("job run", ActivityKind.Internal, parent);
         activity?.SetTag(ApiTelemetry.JobId, request.Id);
         activity?.SetTag(ApiTelemetry.JobAttempt, attempt);
+        activity?.SetTag(ApiTelemetry.Workflow, request.Workflow);
         activity?.SetTag(ApiTelemetry.Replica, replica);
         if (attempt > 1)
         {

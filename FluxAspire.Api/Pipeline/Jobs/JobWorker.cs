@@ -246,7 +246,7 @@ public sealed partial class JobWorker(
         JobTelemetry.EndRun(activity, failure);
         LogEnded(id, job.Attempts + 1, JobTelemetry.Outcome(failure), (time.GetUtcNow() - job.Request.ReceivedAt).TotalSeconds);
 
-        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt);
+        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt, job.Request.Workflow);
         await ending.EndAsync(job.Request, result, failure);
         return true;
     }
