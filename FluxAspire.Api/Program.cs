@@ -17,6 +17,7 @@ using FluxAspire.Api.Operations.Redis;
 using FluxAspire.Api.Operations.Resilience;
 using FluxAspire.Api.Operations.Salad;
 using FluxAspire.Api.Operations.Supervisor;
+using FluxAspire.Api.Operations.Telemetry;
 using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Pipeline.Caching;
 using FluxAspire.Api.Pipeline.Cleanup;
@@ -32,6 +33,7 @@ using Microsoft.Extensions.Options;
 // Layers (see ARCHITECTURE.md): Endpoints → Pipeline → Delivery, with Operations beside them.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddTelemetry();
 builder.AddResilience();
 builder.AddApiKeys();
 builder.AddApiErrors();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -48,6 +49,7 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddAttributes(FleetIdentity.From(builder.Configuration)))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -57,7 +59,8 @@ public static class Extensions
                 // A client span with no parent is the app's own background polling (queue reads, pings, ComfyUI's
                 // /system_stats): thousands of traces an hour that bury the requests'. Spans under a request or a job
                 // are kept, whatever their kind.
-                .SetSampler(new ParentBasedSampler(new BackgroundPollingSampler()))
+                .SetSampler(new ParentBasedSampler(new BackgroundPollingSampler(
+                    BackgroundPollingSampler.RatioFrom(builder.Configuration["OTEL_TRACES_SAMPLER"], builder.Configuration["OTEL_TRACES_SAMPLER_ARG"]))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = ctx =>
                     !ctx.Request.Path.StartsWithSegments(HealthEndpointPath) &&

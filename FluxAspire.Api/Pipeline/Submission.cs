@@ -46,9 +46,13 @@ public sealed record Submission(
     /// <summary>For a workflow: the request field behind each graph input, to name in a 400 about a resolved input.</summary>
     public IReadOnlyDictionary<string, string>? FieldsOfGraphInputs { get; init; }
 
+    /// <summary>The workflow's route (POST /workflow/{route}, or /jobs with a workflow); "prompt" for a raw graph.</summary>
+    public string Workflow { get; init; } = JobRequest.RawGraph;
+
     /// <summary>The job as the pipeline sees it, before its image and model inputs are resolved.</summary>
     public JobRequest ToJobRequest() => new(Id, Graph, ReceivedAt, PreprocessTime)
     {
+        Workflow = Workflow,
         Delivery = Delivery,
         HasRandomDefaults = HasRandomDefaults,
         RetainOutputs = RetainOutputs,

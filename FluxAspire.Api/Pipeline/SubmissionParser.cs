@@ -102,6 +102,7 @@ public sealed class SubmissionParser(
             UsesResultCache = !delivery.AnswersAtOnce,
             WorkflowInput = input,
             FieldsOfGraphInputs = definition.FieldsOfGraphInputs,
+            Workflow = definition.Route,
         };
         return new ParsedSubmission(submission, errors, null);
     }

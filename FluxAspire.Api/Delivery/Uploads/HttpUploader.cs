@@ -21,7 +21,20 @@ public sealed class HttpUploader(IHttpClientFactory httpClientFactory, SystemWeb
         var urls = await Task.WhenAll(files.Select(async file =>
         {
             var url = upload.UrlFor(file.Filename);
-            await PutAsync(http, jobId, url, file, cancellationToken);
+            using (var activity = DeliveryTelemetry.StartUpload(jobId, file.Filename, file.Content.Length))
+            {
+                try
+                {
+                    await PutAsync(http, jobId, url, file, cancellationToken);
+                    DeliveryTelemetry.Uploaded(file.Content.Length);
+                }
+                catch (HttpUploadException e)
+                {
+                    DeliveryTelemetry.UploadFailed(activity, e.Reason);
+                    throw;
+                }
+            }
+
             systemWebhooks.OnStorageEvent(SystemWebhookEvents.FileUploaded, jobId, url, size: file.Content.Length);
             return url.ToString();
         }));

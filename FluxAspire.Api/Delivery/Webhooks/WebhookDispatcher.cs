@@ -88,17 +88,26 @@ public sealed class WebhookDispatcher(
 
     private async Task DeliverAsync(WebhookMessage message, CancellationToken cancellationToken)
     {
-        // Its own trace (the dispatcher runs outside any request), so each attempt's POST is a child span of it.
-        using var activity = JobTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Internal);
-        activity?.SetTag("fluxaspire.job.id", message.JobId);
-        activity?.SetTag("fluxaspire.webhook.kind", message.Kind);
+        // In the job's trace (the dispatcher runs outside it), so each attempt and its POST are child spans of it.
+        using var activity = DeliveryTelemetry.StartWebhook(message.JobId, message.Kind, message.TraceParent);
         var http = httpClientFactory.CreateClient(OutboundHttp.ClientName);
         var attempts = 0;
         var outcome = await _retry.ExecuteOutcomeAsync(time, async ct =>
             {
                 attempts++;
-                using var request = await BuildRequestAsync(message, ct);
-                return await http.SendAsync(request, ct);
+                using var attempt = DeliveryTelemetry.StartWebhookAttempt(message.JobId, message.Kind, attempts);
+                try
+                {
+                    using var request = await BuildRequestAsync(message, ct);
+                    var response = await http.SendAsync(request, ct);
+                    DeliveryTelemetry.WebhookAttemptEnded(attempt, message.Kind, response, null);
+                    return response;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    DeliveryTelemetry.WebhookAttemptEnded(attempt, message.Kind, null, e);
+                    throw;
+                }
             },
             (failed, attempt, wait) => logger.LogInformation("Webhook {Kind} for job {JobId}: attempt {Attempt} failed ({Outcome}); retrying in {Wait}",
                 message.Kind, message.JobId, attempt + 1, WebhookRetry.Describe(failed), wait),
@@ -108,6 +117,7 @@ public sealed class WebhookDispatcher(
         if (outcome.Exception is OutboundUrlRefusedException refused)
         {
             logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Reason}", message.Kind, message.JobId, refused.Message);
+            DeliveryTelemetry.WebhookGaveUp(activity, "refused: " + refused.Reason);
         }
         else if (outcome.Exception is not null && !WebhookRetry.IsRetryable(outcome, cancellationToken))
         {
@@ -122,11 +132,13 @@ public sealed class WebhookDispatcher(
         {
             logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered: {Receiver} answered {Outcome}",
                 message.Kind, message.JobId, Redact(message.Url), WebhookRetry.Describe(outcome));
+            DeliveryTelemetry.WebhookGaveUp(activity, "answered " + WebhookRetry.Describe(outcome));
         }
         else
         {
             logger.LogWarning("Webhook {Kind} for job {JobId} was not delivered after {Attempts} attempts: {Receiver} {Outcome}",
                 message.Kind, message.JobId, attempts, Redact(message.Url), WebhookRetry.Describe(outcome));
+            DeliveryTelemetry.WebhookGaveUp(activity, $"{attempts} attempts: {WebhookRetry.Describe(outcome)}");
         }
     }
 

@@ -29,20 +29,46 @@ public sealed partial class ComfyPromptRunner(
         var settings = options.Value;
         using var subscription = events.Subscribe(promptId);
         var timeline = new ComfyExecutionTimeline();
-        await submitter.SubmitAsync(prompt, promptId, socket.ClientId, cancellationToken);
+        using (var submit = Operations.Telemetry.ApiTelemetry.Source.StartActivity("comfyui submit"))
+        {
+            submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobId, promptId);
+            submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobAttempt, submit.Parent?.GetTagItem(Operations.Telemetry.ApiTelemetry.JobAttempt));
+            try
+            {
+                await submitter.SubmitAsync(prompt, promptId, socket.ClientId, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                Operations.Telemetry.ApiTelemetry.Fail(submit, ex.GetType().Name, ex.Message);
+                throw;
+            }
+        }
+
+        using var trace = ComfyRunTrace.Start(promptId, prompt, settings.BaseUri, time);
         try
         {
-            return await WaitAsync(promptId, subscription.Reader, timeline, settings, onProgress, cancellationToken);
+            return await WaitAsync(promptId, subscription.Reader, timeline, trace, settings, onProgress, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (ComfyExecutionException failed)
         {
+            trace.Failed(failed.Error);
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            trace.Failed(ex);
             await ForgetAsync(promptId);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            trace.Failed(ex);
             throw;
         }
     }
 
     private async Task<ComfyPromptResult> WaitAsync(
-        string promptId, ChannelReader<ComfyMessage> messages, ComfyExecutionTimeline timeline, ComfyOptions settings,
+        string promptId, ChannelReader<ComfyMessage> messages, ComfyExecutionTimeline timeline, ComfyRunTrace trace, ComfyOptions settings,
         Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, CancellationToken cancellationToken)
     {
         var sawTerminal = false;
@@ -54,6 +80,7 @@ public sealed partial class ComfyPromptRunner(
             if (await ReadAsync(messages, wait, cancellationToken) is { } message)
             {
                 timeline.Observe(message);
+                trace.Observe(message);
                 if (onProgress is not null && ComfyProgress.From(message) is { } progress)
                 {
                     await onProgress(progress, cancellationToken);

@@ -27,6 +27,11 @@ public sealed partial class ComfyWebSocket(
 
     public bool IsConnected => _connected;
 
+    /// <summary>ComfyUI's queue_remaining (running and pending prompts) from its last "status" message; -1 before any.</summary>
+    public long QueueRemaining => Interlocked.Read(ref _queueRemaining);
+
+    private long _queueRemaining = -1;
+
     public DateTimeOffset? LastMessageAt =>
         Interlocked.Read(ref _lastMessageTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
@@ -113,6 +118,11 @@ public sealed partial class ComfyWebSocket(
                 message.SetLength(0);
                 if (ComfyMessage.TryParse(text, time.GetUtcNow()) is { } parsed)
                 {
+                    if (parsed.Type == "status" && ComfyValues.AsInt64((parsed.Data["status"] as System.Text.Json.Nodes.JsonObject)?["exec_info"]?["queue_remaining"]) is { } remaining)
+                    {
+                        Interlocked.Exchange(ref _queueRemaining, remaining);
+                    }
+
                     events.Publish(parsed);
                 }
             }

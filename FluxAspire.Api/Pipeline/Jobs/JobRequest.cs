@@ -14,6 +14,12 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// <summary>W3C trace parent of the submitting request, so the job's span joins its trace.</summary>
     public string? TraceParent { get; init; } = System.Diagnostics.Activity.Current?.Id;
 
+    /// <summary>The <see cref="Workflow"/> of a job that sent a ComfyUI graph itself (POST /prompt).</summary>
+    public const string RawGraph = "prompt";
+
+    /// <summary>Which workflow made the graph (its route), or <see cref="RawGraph"/>: a bounded attribute of the job's metrics.</summary>
+    public string Workflow { get; init; } = RawGraph;
+
     /// <summary>How the result is delivered (webhooks, conversion, uploads), parsed once; empty for a plain sync request.</summary>
     public JobDelivery Delivery { get; init; } = JobDelivery.None;
 

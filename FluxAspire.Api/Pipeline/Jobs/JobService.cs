@@ -22,6 +22,7 @@ public sealed class JobService(
             throw new DuplicateJobException(request.Id);
         }
 
+        JobTelemetry.RecordAccepted(request);
         await queue.EnqueueAsync(request.Id, cancellationToken);
         return job;
     }
@@ -36,6 +37,7 @@ public sealed class JobService(
             throw new DuplicateJobException(request.Id);
         }
 
+        JobTelemetry.RecordAccepted(request);
         await ending.EndAsync(request, result, null);
         return await store.GetAsync(request.Id, cancellationToken) ?? job;
     }

@@ -130,6 +130,8 @@ public sealed partial class JobWorker(
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_handBack.Token);
         var handedBack = false;
         var abandoned = false;
+        // Every line logged while this job runs (here, in the runner, in delivery) carries its id as an attribute.
+        using var logScope = logger.BeginScope(new KeyValuePair<string, object>[] { new(Operations.Telemetry.ApiTelemetry.JobId, id) });
         // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
         JobRecord? job = null;
@@ -208,7 +210,7 @@ public sealed partial class JobWorker(
     {
         var id = job.Id;
         var timeout = options.Value.Timeout;
-        using var activity = JobTelemetry.StartRun(job.Request);
+        using var activity = JobTelemetry.StartRun(job.Request, job.Attempts + 1, replica.Id, job.Replica, time.GetUtcNow());
         JobResult? result = null;
         JobFailure? failure;
         try
@@ -218,6 +220,7 @@ public sealed partial class JobWorker(
         }
         catch (OperationCanceledException) when (_handBack.IsCancellationRequested && !deadlinePassed() && !_cancelReasons.ContainsKey(id))
         {
+            JobTelemetry.HandedBack(activity);
             return false;
         }
         catch (OperationCanceledException)
@@ -238,10 +241,12 @@ public sealed partial class JobWorker(
         if (failure is not null)
         {
             LogFailed(id, failure.Kind, failure.Message);
-            JobTelemetry.Failed(activity, failure);
         }
 
-        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt);
+        JobTelemetry.EndRun(activity, failure);
+        LogEnded(id, job.Attempts + 1, JobTelemetry.Outcome(failure), (time.GetUtcNow() - job.Request.ReceivedAt).TotalSeconds);
+
+        JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt, job.Request.Workflow);
         await ending.EndAsync(job.Request, result, failure);
         return true;
     }
@@ -295,10 +300,21 @@ public sealed partial class JobWorker(
     private async Task<JobResult> RunOnComfyAsync(JobRequest request, ComfyLane lane, CancellationToken cancellationToken)
     {
         using var running = lane.Run();
+        Activity.Current?.SetTag(Operations.Telemetry.ApiTelemetry.Backend, lane.Name);
         var roundTrip = Stopwatch.StartNew();
         var graph = await lane.Inputs.UploadAsync(request, cancellationToken);
-        var run = await lane.Backend.Runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
-        var files = await lane.Outputs.CollectAsync(run.History, cancellationToken);
+        var firstStep = true;
+        var run = await lane.Backend.Runner.RunAsync(request.Id, graph, (progress, token) =>
+        {
+            if (firstStep && !request.RunHere)
+            {
+                firstStep = false;
+                JobTelemetry.RecordFirstStep(request, time.GetUtcNow());
+            }
+
+            return ReportProgressAsync(request.Id, progress, token);
+        }, cancellationToken);
+        var files = await JobTelemetry.FetchOutputsAsync(request.Id, () => lane.Outputs.CollectAsync(run.History, cancellationToken));
         roundTrip.Stop();
         // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After);
         // not from the warmup (RunHere), whose one-step graph would teach a Retry-After of a second.
@@ -308,7 +324,7 @@ public sealed partial class JobWorker(
         }
 
         var postprocess = Stopwatch.StartNew();
-        files = lane.Outputs.PostProcess(request, files);
+        files = JobTelemetry.ConvertOutputs(request, files, lane.Outputs.PostProcess);
         var now = time.GetUtcNow();
         var start = run.Timeline.Start ?? now.ToUnixTimeMilliseconds();
         var stats = new JobStats(
@@ -359,6 +375,9 @@ public sealed partial class JobWorker(
 
     [LoggerMessage(LogLevel.Debug, "Job {JobId}: progress not recorded: {Reason}")]
     private partial void LogProgressFailed(string jobId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Job {JobId} attempt {Attempt} ended: {Outcome} after {Seconds:0.000} s")]
+    private partial void LogEnded(string jobId, int attempt, string outcome, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "Job {JobId} failed ({Kind}): {Reason}")]
     private partial void LogFailed(string jobId, JobFailureKind kind, string reason);
