@@ -136,6 +136,12 @@ public class HostileInputTests(HostileInputApi env) : IClassFixture<HostileInput
             $$$"""{"input":{"prompt":"a","image":"{{{Convert.ToBase64String("not an image at all"u8.ToArray())}}}"}}""", "input.image"));
         Add("workflow: img2img image a private URL", Post("/workflow/img2img", """{"input":{"prompt":"a","image":"http://169.254.169.254/latest/meta-data"}}""", "input.image"));
 
+        // More image inputs than ImageInputs:MaxCount (16 by default): the 17th is refused, by name, before anything is uploaded.
+        var png = Convert.ToBase64String(FluxAspire.Tests.Api.Inputs.TestImages.Png(1, 1));
+        var many = string.Join(",", Enumerable.Range(1, 17).Select(n => $"\"{n}\":{{\"class_type\":\"LoadImage\",\"inputs\":{{\"image\":\"{png}\"}}}}"));
+        const string save = ""","18":{"class_type":"SaveImage","inputs":{"images":["1",0],"filename_prefix":"many"}}""";
+        Add("prompt: 17 image inputs", Post("/prompt", "{\"prompt\":{" + many + save + "}}", "prompt.17.inputs.image"));
+
         // Delivery options.
         Add("workflow: webhook a number", Post("/workflow/text2img", """{"input":{"prompt":"a"},"webhook":5}""", "webhook"));
         Add("workflow: webhook not a URL", Post("/workflow/text2img", """{"input":{"prompt":"a"},"webhook":"not a url"}""", "webhook"));
