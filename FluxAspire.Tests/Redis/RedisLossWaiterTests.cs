@@ -8,7 +8,7 @@ namespace FluxAspire.Tests.Redis;
 /// <summary>
 /// Issue 13: synchronous requests already waiting when Redis dies (SIGKILL, not restarted) do not wait for the outage to
 /// end: a job running on this replica is answered from its worker, one that never started here gets a 503 after
-/// Jobs:StoreOutageWait. Real API, simulator and redis-server processes.
+/// Jobs:StoreOutageWait, and new requests run from memory meanwhile. Real API, simulator and redis-server processes.
 /// </summary>
 public sealed class RedisLossWaiterTests
 {
@@ -59,6 +59,9 @@ public sealed class RedisLossWaiterTests
         Assert.Equal("waits-in-redis", (string?)lostBody["id"]);
         Assert.True(lostAfter < TimeSpan.FromSeconds(10), $"the job queued in Redis answered {lostAfter.TotalSeconds:F1} s after Redis died");
 
+        // New requests are served from memory meanwhile, on the only slot: the job whose end still waits for Redis gave it back.
+        using var fresh = await http.PostAsJsonAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: 33) });
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
         Assert.DoesNotContain("An unhandled exception has occurred", api.Log, StringComparison.Ordinal);
     }
 }
