@@ -46,6 +46,10 @@ public sealed class JobRunner(
             {
                 return new RunOutcome(null, null, false, ApiProblems.DuplicateId(duplicate.Id));
             }
+            catch (JobStoreUnavailableException lost)
+            {
+                return new RunOutcome(null, null, false, ApiProblems.JobStoreUnavailable(lost.JobId, lost.Message));
+            }
 
             if (record.Failure is { } failure)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace FluxAspire.Tests.Infrastructure;
@@ -65,6 +66,23 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGSTOP (kill -STOP): the port stays open but nothing answers, like a hung ComfyUI. Undo with <see cref="Resume"/>.</summary>
+    public void Freeze() => Signal(Sigstop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Resume() => Signal(Sigcont);
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited) _ = kill(_process.Id, signal);
+    }
+
+    private const int Sigstop = 19;
+    private const int Sigcont = 18;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -75,6 +93,7 @@ public sealed class SimulatorProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            Resume();
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }

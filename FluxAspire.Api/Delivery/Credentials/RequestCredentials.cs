@@ -46,9 +46,16 @@ public sealed class RequestCredentials
             }
 
             string? pattern = null;
-            if (entry["url_pattern"] is JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.String && p.GetValue<string>() is { Length: > 0 } s)
+            if (entry["url_pattern"] is JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.String && p.GetValue<string>() is { } s)
             {
-                pattern = s;
+                if (UrlPattern.Problem(s) is { } problem)
+                {
+                    errors[$"{field}.url_pattern"] = [problem];
+                }
+                else
+                {
+                    pattern = s;
+                }
             }
             else
             {

@@ -21,6 +21,11 @@ public sealed partial class ComfyPromptRunner(
 {
     private static readonly TimeSpan AfterTerminalPollInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a cancel or deadline waits for ComfyUI to drop the prompt before the job ends anyway: a ComfyUI
+    /// that answers is done well within it (so its queue is clean when the caller hears back); a frozen one must not hold
+    /// the deadline, so the clean-up then goes on in the background.</summary>
+    private static readonly TimeSpan ForgetHold = TimeSpan.FromMilliseconds(250);
+
     /// <param name="onProgress">Called in order for each "progress" message of the prompt (a sampler step); the wait
     /// goes on when it returns.</param>
     public async Task<ComfyPromptResult> RunAsync(
@@ -57,7 +62,16 @@ public sealed partial class ComfyPromptRunner(
         catch (OperationCanceledException ex)
         {
             trace.Failed(ex);
-            await ForgetAsync(promptId);
+            var forgetting = ForgetAsync(promptId);
+            try
+            {
+                await forgetting.WaitAsync(ForgetHold, time);
+            }
+            catch (TimeoutException)
+            {
+                LogForgetContinues(promptId, ForgetHold.TotalMilliseconds);
+            }
+
             throw;
         }
         catch (Exception ex)
@@ -164,7 +178,7 @@ public sealed partial class ComfyPromptRunner(
     /// <summary>Best effort after a cancel or deadline: drop the prompt from ComfyUI's queue, or stop it if it runs.</summary>
     private async Task ForgetAsync(string promptId)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
         try
         {
             await client.DeleteQueuedAsync(promptId, timeout.Token);
@@ -178,6 +192,9 @@ public sealed partial class ComfyPromptRunner(
 
     [LoggerMessage(LogLevel.Warning, "ComfyUI unreachable while waiting for {PromptId}: {Reason}")]
     private partial void LogUnreachable(string promptId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "ComfyUI did not drop prompt {PromptId} within {Milliseconds} ms of its cancel; the job ends now and the clean-up goes on")]
+    private partial void LogForgetContinues(string promptId, double milliseconds);
 
     [LoggerMessage(LogLevel.Warning, "Could not remove prompt {PromptId} from ComfyUI after cancellation: {Reason}")]
     private partial void LogForgetFailed(string promptId, string reason);

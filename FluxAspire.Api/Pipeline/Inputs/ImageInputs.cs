@@ -18,6 +18,7 @@ public sealed class ImageInputs(ImageInputCatalog catalog, ImageUrlFetcher fetch
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var pending = new List<PendingImageInput>();
+        var images = 0;
         JsonObject? graph = null;
         foreach (var (nodeId, node) in request.Graph)
         {
@@ -36,6 +37,13 @@ public sealed class ImageInputs(ImageInputCatalog catalog, ImageUrlFetcher fetch
 
                 var key = $"prompt.{nodeId}.inputs.{inputName}";
                 var parsed = ImageInputParser.Classify(value.GetValue<string>(), options.Value.MaxBytes);
+                // Counted before any download, so a request cannot make the API fetch more than the limit.
+                if (parsed is ImageInputValue.Url or ImageInputValue.Inline && ++images > options.Value.MaxCount)
+                {
+                    errors[key] = [$"node {nodeId} ({classValue.GetValue<string>()}) input '{inputName}': more than {options.Value.MaxCount} image inputs in one request (ImageInputs:MaxCount)"];
+                    continue;
+                }
+
                 if (parsed is ImageInputValue.Url url)
                 {
                     parsed = await fetcher.FetchAsync(url.Address, credentials.For(url.Address), cancellationToken);

@@ -34,8 +34,10 @@ public interface IJobStore
     /// <summary>
     /// For the one waiter that delivers the job's result (a synchronous request): waits until the job has ended and returns
     /// its final record, output bytes included. A shared store hands them over in memory when this replica ran the job.
+    /// <paramref name="job"/> is the record as submitted, so a waiter that loses the shared store can still be answered
+    /// from this replica's worker.
     /// </summary>
-    Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken);
+    Task<JobRecord> WaitForResultAsync(JobRecord job, CancellationToken cancellationToken);
 
     /// <summary>
     /// The job's events after <paramref name="afterEventId"/> (all when null or "0"), then new ones as they happen; the

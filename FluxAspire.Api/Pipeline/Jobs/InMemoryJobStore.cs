@@ -203,7 +203,7 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         return ValueTask.FromResult(true);
     }
 
-    public Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken) => WaitForEndAsync(id, cancellationToken);
+    public Task<JobRecord> WaitForResultAsync(JobRecord job, CancellationToken cancellationToken) => WaitForEndAsync(job.Id, cancellationToken);
 
     public async Task<JobRecord> WaitForEndAsync(string id, CancellationToken cancellationToken) =>
         _jobs.TryGetValue(id, out var entry)

@@ -53,7 +53,7 @@ public sealed class JobService(
             safety.CancelAfter(job.Deadline - time.GetUtcNow() + TimeSpan.FromSeconds(10));
             try
             {
-                return await store.WaitForResultAsync(job.Id, safety.Token);
+                return await store.WaitForResultAsync(job, safety.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -247,6 +247,9 @@ public sealed partial class JobWorker(
         LogEnded(id, job.Attempts + 1, JobTelemetry.Outcome(failure), (time.GetUtcNow() - job.Request.ReceivedAt).TotalSeconds);
 
         JobTelemetry.RecordEnd(failure, time.GetUtcNow() - job.Request.ReceivedAt, job.Request.Workflow);
+        // ComfyUI is done with it: its slot takes the next job while the end is recorded (during a Redis outage that
+        // is retried until Redis is back, and must not stop this replica from running jobs in memory meanwhile).
+        lease.Dispose();
         await ending.EndAsync(job.Request, result, failure);
         return true;
     }

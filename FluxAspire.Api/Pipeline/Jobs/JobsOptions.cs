@@ -60,6 +60,13 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// With Redis: how long a synchronous request waits for its job while Redis is unreachable, when the job is not
+    /// running on this replica (it waits in Redis, or runs elsewhere); then 503. A job running here answers from memory.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StoreOutageWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);

@@ -201,8 +201,9 @@ public sealed class RedisJobStore(
         }
     }
 
-    public async Task<JobRecord> WaitForResultAsync(string id, CancellationToken cancellationToken)
+    public async Task<JobRecord> WaitForResultAsync(JobRecord job, CancellationToken cancellationToken)
     {
+        var id = job.Id;
         var handoff = new TaskCompletionSource<JobResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _handoffs[id] = handoff;
         try

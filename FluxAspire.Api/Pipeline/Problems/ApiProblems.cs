@@ -37,6 +37,10 @@ public static class ApiProblems
     public static ProblemHttpResult ComfyUnavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "ComfyUI is unavailable", detail: detail);
 
+    /// <summary>A synchronous request lost Redis, which holds its job, and the job is not running on this replica.</summary>
+    public static ProblemHttpResult JobStoreUnavailable(string jobId, string detail) =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "The job store is unavailable", detail, new Dictionary<string, object?> { ["id"] = jobId });
+
     public static ProblemHttpResult FromFailure(string jobId, JobFailure failure, bool includeTraceback)
     {
         var extensions = new Dictionary<string, object?> { ["id"] = jobId };

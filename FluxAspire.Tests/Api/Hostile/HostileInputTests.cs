@@ -136,6 +136,12 @@ public class HostileInputTests(HostileInputApi env) : IClassFixture<HostileInput
             $$$"""{"input":{"prompt":"a","image":"{{{Convert.ToBase64String("not an image at all"u8.ToArray())}}}"}}""", "input.image"));
         Add("workflow: img2img image a private URL", Post("/workflow/img2img", """{"input":{"prompt":"a","image":"http://169.254.169.254/latest/meta-data"}}""", "input.image"));
 
+        // More image inputs than ImageInputs:MaxCount (16 by default): the 17th is refused, by name, before anything is uploaded.
+        var png = Convert.ToBase64String(FluxAspire.Tests.Api.Inputs.TestImages.Png(1, 1));
+        var many = string.Join(",", Enumerable.Range(1, 17).Select(n => $"\"{n}\":{{\"class_type\":\"LoadImage\",\"inputs\":{{\"image\":\"{png}\"}}}}"));
+        const string save = ""","18":{"class_type":"SaveImage","inputs":{"images":["1",0],"filename_prefix":"many"}}""";
+        Add("prompt: 17 image inputs", Post("/prompt", "{\"prompt\":{" + many + save + "}}", "prompt.17.inputs.image"));
+
         // Delivery options.
         Add("workflow: webhook a number", Post("/workflow/text2img", """{"input":{"prompt":"a"},"webhook":5}""", "webhook"));
         Add("workflow: webhook not a URL", Post("/workflow/text2img", """{"input":{"prompt":"a"},"webhook":"not a url"}""", "webhook"));
@@ -148,6 +154,12 @@ public class HostileInputTests(HostileInputApi env) : IClassFixture<HostileInput
         Add("workflow: http_upload without url_prefix", Post("/workflow/text2img", """{"input":{"prompt":"a"},"http_upload":{}}""", "http_upload.url_prefix"));
         Add("workflow: s3 upload not configured", Post("/workflow/text2img", """{"input":{"prompt":"a"},"s3":{"bucket":"b"}}""", "s3"));
         Add("workflow: credentials not a list", Post("/workflow/text2img", """{"input":{"prompt":"a"},"credentials":{"a":1}}""", "credentials"));
+        Add("workflow: url_pattern with a newline", Post("/workflow/text2img", """{"input":{"prompt":"a"},"credentials":[{"url_pattern":"https://a.example/**\n","auth":{"type":"bearer","token":"t"}}]}""", "credentials[0].url_pattern"));
+        Add("workflow: url_pattern with a space", Post("/workflow/text2img", """{"input":{"prompt":"a"},"credentials":[{"url_pattern":"https://a.example/ **","auth":{"type":"bearer","token":"t"}}]}""", "credentials[0].url_pattern"));
+        Add("workflow: url_pattern of 3000 characters", Post("/workflow/text2img", $$$"""{"input":{"prompt":"a"},"credentials":[{"url_pattern":"https://a.example/{{{new string('a', 3000)}}}","auth":{"type":"bearer","token":"t"}}]}""", "credentials[0].url_pattern"));
+        // A glob that backtracks exponentially in a backtracking regex engine, matched against the image URL: never a 500.
+        var backtracks = string.Concat(Enumerable.Repeat("**a", 40)) + "b";
+        Add("workflow: img2img with a backtracking url_pattern", Post("/workflow/img2img", $$$"""{"input":{"prompt":"a","image":"http://169.254.169.254/{{{new string('a', 300)}}}"},"credentials":[{"url_pattern":"{{{backtracks}}}","auth":{"type":"bearer","token":"t"}}]}""", "input.image"));
         Add("workflow: credentials with a bad url_pattern", Post("/workflow/text2img", """{"input":{"prompt":"a"},"credentials":[{"url_pattern":"","auth":{"type":"bearer","token":"t"}}]}""", "credentials[0].url_pattern"));
 
         // Graphs for /prompt.
