@@ -63,7 +63,7 @@ public sealed partial class OutputUploads(
             return await Task.WhenAll(files.Select(async file =>
             {
                 await RetriedAsync(job.Id, upload.Field, target, file, token => s3.UploadAsync(client, upload.Bucket, upload.ObjectKey(file.Filename),
-                    file.Content.OpenRead(), ContentTypes.ForFile(file.Filename), token), cancellationToken);
+                    file.Content, ContentTypes.ForFile(file.Filename), token), cancellationToken);
                 var url = upload.UrlFor(file.Filename);
                 systemWebhooks.OnStorageEvent(SystemWebhookEvents.FileUploaded, job.Id, new Uri(url), size: file.Content.Length);
                 return url;

@@ -2,9 +2,9 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 using FluxAspire.Api.Delivery.Credentials;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Pipeline.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Delivery.Storage;
@@ -12,8 +12,8 @@ namespace FluxAspire.Api.Delivery.Storage;
 /// <summary>
 /// S3 through the AWS SDK: the server's client (region, endpoint and credentials from the standard AWS environment,
 /// <see cref="S3Settings"/>) or, for a request whose credentials hold {type:"s3"} keys matching the s3:// URL, a client
-/// with those keys (and their region and endpoint; a custom endpoint must pass the SSRF guard). Uploads go through the
-/// SDK's TransferUtility, multipart from Storage:MultipartThresholdBytes. The SDK's own retries are off: each call is
+/// with those keys (and their region and endpoint; a custom endpoint must pass the SSRF guard). Uploads are multipart
+/// from Storage:MultipartThresholdBytes. The SDK's own retries are off: each call is
 /// retried by the caller's Polly pipeline.
 /// </summary>
 public sealed class S3Storage(StorageProviders providers, IOptions<StorageOptions> options, IOutboundUrlGuard guard) : IDisposable
@@ -41,19 +41,64 @@ public sealed class S3Storage(StorageProviders providers, IOptions<StorageOption
         return (_server.Value, false);
     }
 
-    public async Task UploadAsync(IAmazonS3 client, string bucket, string key, Stream content, string contentType, CancellationToken cancellationToken)
+    /// <summary>One object: a single PUT below Storage:MultipartThresholdBytes, else a multipart upload of
+    /// Storage:PartSizeBytes parts (aborted when a part fails, so no orphaned parts are billed). Payloads are signed whole,
+    /// not as aws-chunked streams, which S3-compatible stores do not all decode.</summary>
+    public async Task UploadAsync(IAmazonS3 client, string bucket, string key, OutputBytes content, string contentType, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        using var transfer = new TransferUtility(client, new TransferUtilityConfig { MinSizeBeforePartUpload = settings.MultipartThresholdBytes });
-        await transfer.UploadAsync(new TransferUtilityUploadRequest
+        if (content.Length < settings.MultipartThresholdBytes)
         {
-            BucketName = bucket,
-            Key = key,
-            InputStream = content,
-            AutoCloseStream = false,
-            ContentType = contentType,
-            PartSize = settings.PartSizeBytes,
-        }, cancellationToken);
+            await using var body = content.OpenRead();
+            await client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                InputStream = body,
+                AutoCloseStream = false,
+                ContentType = contentType,
+                UseChunkEncoding = false,
+            }, cancellationToken);
+            return;
+        }
+
+        var started = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key, ContentType = contentType }, cancellationToken);
+        try
+        {
+            var parts = new List<PartETag>();
+            var partSize = settings.PartSizeBytes;
+            for (long offset = 0, number = 1; offset < content.Length; offset += partSize, number++)
+            {
+                await using var body = content.OpenRead();
+                body.Position = offset;
+                var size = Math.Min(partSize, content.Length - offset);
+                var part = await client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    UploadId = started.UploadId,
+                    PartNumber = (int)number,
+                    InputStream = body,
+                    PartSize = size,
+                    IsLastPart = offset + size >= content.Length,
+                    UseChunkEncoding = false,
+                }, cancellationToken);
+                parts.Add(new PartETag((int)number, part.ETag));
+            }
+
+            await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                UploadId = started.UploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch
+        {
+            await client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = started.UploadId }, CancellationToken.None);
+            throw;
+        }
     }
 
     public static async Task<GetObjectResponse> GetAsync(IAmazonS3 client, string bucket, string key, CancellationToken cancellationToken) =>

@@ -20,7 +20,7 @@ public sealed class StorageOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Files at least this large go to S3 as multipart uploads, and to Azure as staged blocks.</summary>
-    [Range(5L * 1024 * 1024, 5L * 1024 * 1024 * 1024)]
+    [Range(1L, 5L * 1024 * 1024 * 1024)]
     public long MultipartThresholdBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Part (S3) and block (Azure) size of those uploads; S3 needs at least 5 MiB.</summary>
