@@ -68,6 +68,41 @@ public sealed class S3StorageTests(StorageEnvironment env)
     }
 
     [Fact]
+    public async Task Outputs_over_the_threshold_go_as_multipart_uploads_and_small_ones_as_one_put()
+    {
+        var id = NewId("s3-multipart");
+        var large = await PostAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(1024, 1024, 1, seed: 8),
+            ["id"] = id,
+            ["s3"] = new JsonObject { ["bucket"] = StorageEnvironment.OutputBucket, ["prefix"] = "multipart/" },
+        });
+        var small = await PostAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: 8),
+            ["id"] = id + "-small",
+            ["s3"] = new JsonObject { ["bucket"] = StorageEnvironment.OutputBucket, ["prefix"] = "multipart/" },
+        });
+        Assert.True(large.Status == HttpStatusCode.OK, large.Text);
+        Assert.True(small.Status == HttpStatusCode.OK, small.Text);
+
+        using var s3 = env.S3Client();
+        var big = await s3.GetObjectMetadataAsync(StorageEnvironment.OutputBucket, $"multipart/{id}_ComfyUI_00001_.png");
+        var little = await s3.GetObjectMetadataAsync(StorageEnvironment.OutputBucket, $"multipart/{id}-small_ComfyUI_00001_.png");
+        Assert.True(big.ContentLength > StorageEnvironment.MultipartThreshold, $"the 1024² output is only {big.ContentLength} bytes");
+        Assert.True(little.ContentLength < StorageEnvironment.MultipartThreshold, $"the 256² output is {little.ContentLength} bytes");
+        // s3rver's request log shows how each object came: CreateMultipartUpload (?uploads), UploadPart, or one PUT.
+        var bigKey = $"multipart/{id}_ComfyUI_00001_.png";
+        await Eventually.UntilAsync(() => Task.FromResult(env.S3.Log.Contains($"{bigKey}?partNumber=1&uploadId=")), TimeSpan.FromSeconds(10),
+            () => $"s3rver logged the part upload of {bigKey}:\n{env.S3.Log}");
+        Assert.Contains($"{bigKey}?uploads ", env.S3.Log);
+        Assert.DoesNotContain($"multipart/{id}-small_ComfyUI_00001_.png?", env.S3.Log);
+        var (bytes, contentType) = await GetObjectAsync(StorageEnvironment.OutputBucket, $"multipart/{id}_ComfyUI_00001_.png");
+        Assert.Equal("image/png", contentType);
+        Assert.Equal(1024, SKBitmap.Decode(bytes).Width);
+    }
+
+    [Fact]
     public async Task Async_upload_answers_202_at_once_and_every_image_arrives()
     {
         var id = NewId("s3-async");

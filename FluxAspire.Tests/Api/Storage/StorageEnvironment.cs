@@ -25,6 +25,8 @@ public sealed class StorageEnvironment : IAsyncLifetime
 {
     public const string OutputBucket = "fluxaspire-outputs";
     public const string InputBucket = "fluxaspire-inputs";
+    public const long MultipartThreshold = 16 * 1024;
+
     public const string HubToken = "hf_test_token_0123456789";
 
     public EmulatorProcess S3 { get; private set; } = null!;
@@ -56,6 +58,8 @@ public sealed class StorageEnvironment : IAsyncLifetime
             ["WEBHOOK_SECRET"] = WebhookEnvironment.Secret,
             ["Webhooks__RetryDelay"] = "00:00:00.100",
             ["Storage__RetryDelay"] = "00:00:00.050",
+            // Low enough that a 1024² output goes multipart (in 5 MiB parts: one part), high enough that 256² ones do not.
+            ["Storage__MultipartThresholdBytes"] = MultipartThreshold.ToString(),
             ["ComfyUI__ModelsDirectory"] = ModelsDirectory,
             ["AWS_REGION"] = "us-east-1",
             ["AWS_ENDPOINT_URL"] = S3.BaseAddress.ToString(),
