@@ -40,6 +40,12 @@ public sealed record JobDelivery
     [JsonIgnore]
     public IUploadTarget? Upload => (IUploadTarget?)S3Upload ?? (IUploadTarget?)HfUpload ?? (IUploadTarget?)AzureBlobUpload ?? HttpUpload;
 
+    /// <summary>The outputs go to a bucket, container or repo (s3, azure_blob_upload, hf_upload): the result then stays
+    /// small, so its bytes are not stored in the result cache; they live only until the upload and the job store's
+    /// Jobs:ResultRetention are over.</summary>
+    [JsonIgnore]
+    public bool UploadsToStorage => Upload is S3UploadRequest or AzureBlobUploadRequest or HfUploadRequest;
+
     /// <summary>True when the request answers 202 at once: any webhook, or an upload with async true.</summary>
     [JsonIgnore]
     public bool AnswersAtOnce => Webhook is not null || WebhookV2 is not null || Upload is { Async: true };

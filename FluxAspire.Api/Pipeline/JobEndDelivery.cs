@@ -36,7 +36,7 @@ public sealed partial class JobEndDelivery(
             return; // a waiter delivers it (DeliverToWaiterAsync)
         }
 
-        if (request.CacheKey is { } key && failure is null && result is not null)
+        if (request.CacheKey is { } key && failure is null && result is not null && !request.Delivery.UploadsToStorage)
         {
             _ = Task.Run(() => StoreSafelyAsync(key, request.Id, result));
         }
@@ -51,7 +51,7 @@ public sealed partial class JobEndDelivery(
     /// uploaded when an upload key asks (the URLs then replace the images in the response).</summary>
     public async Task<Delivered> DeliverToWaiterAsync(JobRequest job, JobResult result, string? cacheKey, CancellationToken cancellationToken)
     {
-        if (cacheKey is not null)
+        if (cacheKey is not null && !job.Delivery.UploadsToStorage)
         {
             await cache.StoreAsync(cacheKey, result, cancellationToken);
         }

@@ -103,6 +103,29 @@ public sealed class S3StorageTests(StorageEnvironment env)
     }
 
     [Fact]
+    public async Task An_uploaded_result_is_not_kept_in_the_result_cache()
+    {
+        // The result cache is on in this environment: a plain request stores its result, so the same graph again is a hit.
+        var seed = (ulong)Random.Shared.Next(1_000_000, 2_000_000);
+        using (var uploaded = await _http.PostAsJsonAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: seed),
+            ["s3"] = new JsonObject { ["bucket"] = StorageEnvironment.OutputBucket, ["prefix"] = "nocache/" },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+            Assert.Equal("miss", uploaded.Headers.GetValues("X-Cache").Single());
+        }
+
+        using var plain = await _http.PostAsJsonAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: seed) });
+        using var again = await _http.PostAsJsonAsync("/prompt", new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: seed) });
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("miss", plain.Headers.GetValues("X-Cache").Single());
+        Assert.Equal("hit", again.Headers.GetValues("X-Cache").Single());
+    }
+
+    [Fact]
     public async Task Async_upload_answers_202_at_once_and_every_image_arrives()
     {
         var id = NewId("s3-async");

@@ -61,6 +61,7 @@ public sealed class StorageEnvironment : IAsyncLifetime
             // Low enough that a 1024² output goes multipart (in 5 MiB parts: one part), high enough that 256² ones do not.
             ["Storage__MultipartThresholdBytes"] = MultipartThreshold.ToString(),
             ["ComfyUI__ModelsDirectory"] = ModelsDirectory,
+            ["Cache__Enabled"] = "true",
             ["AWS_REGION"] = "us-east-1",
             ["AWS_ENDPOINT_URL"] = S3.BaseAddress.ToString(),
             ["AWS_ACCESS_KEY_ID"] = EmulatorProcess.S3AccessKey,
