@@ -29,8 +29,8 @@ namespace FluxAspire.Api.Delivery.Storage;
 /// goes through the <see cref="ResiliencePipelines.Storage"/> pipeline. The URLs returned are
 /// {hub}/[datasets/]{repo}/resolve/{revision}/{path}.
 /// </summary>
-public sealed class HubStorage(IHttpClientFactory httpClientFactory, StorageProviders providers, ResiliencePipelineProvider<string> pipelines,
-    SystemWebhookNotifier systemWebhooks, TimeProvider time)
+public sealed partial class HubStorage(IHttpClientFactory httpClientFactory, StorageProviders providers, ResiliencePipelineProvider<string> pipelines,
+    SystemWebhookNotifier systemWebhooks, TimeProvider time, ILogger<HubStorage> logger)
 {
     public const string ClientName = "huggingface";
 
@@ -176,7 +176,10 @@ public sealed class HubStorage(IHttpClientFactory httpClientFactory, StorageProv
             {
                 return null;
             }
-        }, null, cancellationToken);
+        }, (outcome, attempt, delay) => LogRetry(StorageErrors.Code(outcome.Exception!), attempt + 1, delay), cancellationToken);
+
+    [LoggerMessage(LogLevel.Information, "hf_upload call to the Hub failed (attempt {Attempt}: {Code}); retrying in {Delay}")]
+    private partial void LogRetry(string code, int attempt, TimeSpan delay);
 
     private static string Describe(HttpResponseMessage response, string body)
     {

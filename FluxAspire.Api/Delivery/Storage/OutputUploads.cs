@@ -46,7 +46,7 @@ public sealed partial class OutputUploads(
     private async Task<IReadOnlyList<string>> ToS3Async(JobRequest job, IReadOnlyList<JobOutputFile> files, S3UploadRequest upload, CancellationToken cancellationToken)
     {
         var target = $"bucket '{upload.Bucket}'";
-        var auth = files.Count == 0 ? null : job.UploadCredentials.For(new Uri(upload.UrlFor(files[0].Filename)));
+        var auth = files.Count > 0 && Uri.TryCreate(upload.UrlFor(files[0].Filename), UriKind.Absolute, out var first) ? job.UploadCredentials.For(first) : null;
         IAmazonS3 client;
         bool owned;
         try
@@ -65,7 +65,11 @@ public sealed partial class OutputUploads(
                 await RetriedAsync(job.Id, upload.Field, target, file, token => s3.UploadAsync(client, upload.Bucket, upload.ObjectKey(file.Filename),
                     file.Content, ContentTypes.ForFile(file.Filename), token), cancellationToken);
                 var url = upload.UrlFor(file.Filename);
-                systemWebhooks.OnStorageEvent(SystemWebhookEvents.FileUploaded, job.Id, new Uri(url), size: file.Content.Length);
+                if (Uri.TryCreate(url, UriKind.Absolute, out var uploaded))
+                {
+                    systemWebhooks.OnStorageEvent(SystemWebhookEvents.FileUploaded, job.Id, uploaded, size: file.Content.Length);
+                }
+
                 return url;
             }));
         }

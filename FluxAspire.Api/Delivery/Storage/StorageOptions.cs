@@ -10,7 +10,7 @@ public sealed class StorageOptions
 
     /// <summary>Attempts per file; throttling (429, SlowDown), 5xx, timeouts and network errors are retried with
     /// exponential backoff and jitter. The SDKs' own retries are off, so this is the one retry policy.</summary>
-    [Range(1, 20)]
+    [Range(2, 20)]
     public int MaxAttempts { get; set; } = 4;
 
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

@@ -16,7 +16,8 @@ namespace FluxAspire.Tests.Api.Storage;
 /// and verify on /lfs-verify;</item>
 /// <item>POST /api/{models|datasets}/{repo}/commit/{revision} (application/x-ndjson: a header line, then file and lfsFile
 /// lines) → {commitUrl, commitOid};</item>
-/// <item>anything for a repo named */missing → 404 with X-Error-Code: RepoNotFound, as the Hub answers.</item>
+/// <item>anything for a repo named */missing → 404 with X-Error-Code: RepoNotFound, as the Hub answers;</item>
+/// <item>the first preupload of a repo named */flaky-* → 503, as a Hub under load (the retry must get through).</item>
 /// </list>
 /// </summary>
 internal static class HubStandIn
@@ -25,8 +26,16 @@ internal static class HubStandIn
 
     public static void Install(LocalReceiver hub)
     {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         hub.RespondAt("/api/", async (_, request, context) =>
         {
+            if (request.Path.Contains("/flaky-", StringComparison.Ordinal) && request.Path.Contains("/preupload/", StringComparison.Ordinal)
+                && seen.AddOrUpdate(request.Path, 1, (_, n) => n + 1) == 1)
+            {
+                context.Response.StatusCode = 503;
+                return;
+            }
+
             if (request.Path.Contains("/missing/", StringComparison.Ordinal))
             {
                 context.Response.StatusCode = 404;

@@ -83,6 +83,23 @@ public sealed class HuggingFaceUploadTests(StorageEnvironment env)
     }
 
     [Fact]
+    public async Task A_503_from_the_hub_is_retried_with_backoff()
+    {
+        var repo = $"me/flaky-{Guid.NewGuid():N}";
+        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1),
+            ["hf_upload"] = new JsonObject { ["repo"] = repo },
+        });
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.StartsWith($"{Hub}/{repo}/resolve/main/", (string?)body["images"]![0]);
+        Assert.Equal(2, env.Receiver.ReceivedAt($"/api/models/{repo}/preupload/main").Count);
+        Assert.Single(env.Receiver.ReceivedAt($"/api/models/{repo}/commit/main"));
+        Assert.Contains("hf_upload call to the Hub failed (attempt 1: HTTP 503)", env.Api.Log);
+    }
+
+    [Fact]
     public async Task A_missing_repo_is_a_502_with_the_hubs_error_code_and_no_token()
     {
         var (status, problem, text) = await PostAsync("/prompt", new JsonObject
