@@ -279,6 +279,31 @@ public sealed class S3StorageTests(StorageEnvironment env)
     }
 
     [Fact]
+    public async Task An_s3_checkpoint_url_in_a_graph_is_downloaded_once_to_its_hashed_cache_name()
+    {
+        var model = System.Text.Encoding.UTF8.GetBytes($"s3 checkpoint {Guid.NewGuid()}");
+        var key = $"models/ckpt-{Guid.NewGuid():N}.safetensors";
+        using var s3 = env.S3Client();
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = StorageEnvironment.InputBucket, Key = key, InputStream = new MemoryStream(model), UseChunkEncoding = false });
+        var url = $"s3://{StorageEnvironment.InputBucket}/{key}";
+        var cacheName = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)))
+            .Replace('+', '-').Replace('/', '_')[..32] + ".safetensors";
+        var graph = TestGraphs.Flux(256, 256, 1);
+        graph["30"]!["inputs"]!["ckpt_name"] = url;
+
+        var (status, body, text) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
+
+        Assert.True(status == HttpStatusCode.OK, text);
+        Assert.Equal(cacheName, (string?)body["prompt"]!["30"]!["inputs"]!["ckpt_name"]);
+        Assert.Equal(model, await File.ReadAllBytesAsync(Path.Combine(env.ModelsDirectory, "checkpoints", cacheName)));
+
+        // Cached by URL: gone from the bucket, the same URL still runs from the file it left.
+        await s3.DeleteObjectAsync(StorageEnvironment.InputBucket, key);
+        var (again, _, againText) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
+        Assert.True(again == HttpStatusCode.OK, againText);
+    }
+
+    [Fact]
     public async Task Download_reads_an_s3_model_into_the_models_folder()
     {
         var model = System.Text.Encoding.UTF8.GetBytes($"s3 model {Guid.NewGuid()}");
