@@ -27,6 +27,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { echo "test.sh: could not install ${missing[*]}" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The storage tests run real emulators from the npm registry on loopback: s3rver (the S3 REST API) and Microsoft's
+# Azurite (Blob). Installed here, pinned, into the ignored .emulators/ folder; FluxAspire.Tests/Infrastructure/Emulators
+# starts them from there.
+if [ ! -x .emulators/node_modules/.bin/s3rver ] || [ ! -x .emulators/node_modules/.bin/azurite-blob ]; then
+  command -v npm >/dev/null || {
+    if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm \
+      || { "${sudo[@]}" apt-get update -q && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; }
+  }
+  echo "test.sh: installing the storage emulators (npm: s3rver, azurite) into .emulators/"
+  npm install --prefix .emulators --no-audit --no-fund --loglevel=error s3rver@3.7.1 azurite@3.35.0 >/dev/null \
+    || { echo "test.sh: could not install the storage emulators from npm" >&2; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 dotnet build FluxAspire.sln -c Debug -warnaserror || { echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp -d)

@@ -1,4 +1,5 @@
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Delivery.SystemWebhooks;
 using FluxAspire.Api.Delivery.Webhooks;
 using FluxAspire.Api.Endpoints.Docs;
@@ -49,6 +50,7 @@ builder.AddInterrupts();
 builder.AddOutbound();
 builder.AddDownloads();
 builder.AddWebhooks();
+builder.AddStorage();
 builder.AddSystemWebhooks();
 builder.AddOutputs();
 builder.AddBackpressure();

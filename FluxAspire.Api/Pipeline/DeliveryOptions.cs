@@ -26,8 +26,8 @@ public sealed record DeliveryOptions
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
 
-    /// <summary>The recipe's other upload keys (s3, azure_blob_upload, hf_upload) as sent; recognised so they can be
-    /// refused with a clear 400 instead of being silently dropped (see Uploads/UnsupportedUploads).</summary>
+    /// <summary>The recipe's storage upload keys (s3, azure_blob_upload, hf_upload) as sent; Delivery/Storage parses those
+    /// of the configured providers and refuses the others with a clear 400 instead of dropping them.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, JsonNode?> OtherUploads { get; init; } = new Dictionary<string, JsonNode?>();
 

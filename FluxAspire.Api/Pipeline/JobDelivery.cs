@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Delivery.Uploads;
 using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Pipeline.Outputs;
@@ -26,7 +27,26 @@ public sealed record JobDelivery
     /// <summary>http_upload: PUT each output to url_prefix/filename.</summary>
     public HttpUploadRequest? HttpUpload { get; init; }
 
-    /// <summary>True when the request answers 202 at once: any webhook, or http_upload with async true.</summary>
+    /// <summary>s3: each output to s3://bucket/prefix+filename.</summary>
+    public S3UploadRequest? S3Upload { get; init; }
+
+    /// <summary>azure_blob_upload: each output to the blob blob_prefix+filename of the container.</summary>
+    public AzureBlobUploadRequest? AzureBlobUpload { get; init; }
+
+    /// <summary>hf_upload: the outputs committed to a Hugging Face repo.</summary>
+    public HfUploadRequest? HfUpload { get; init; }
+
+    /// <summary>The upload that runs: the first key present in the recipe's order, S3, HF, Azure, HTTP.</summary>
     [JsonIgnore]
-    public bool AnswersAtOnce => Webhook is not null || WebhookV2 is not null || HttpUpload is { Async: true };
+    public IUploadTarget? Upload => (IUploadTarget?)S3Upload ?? (IUploadTarget?)HfUpload ?? (IUploadTarget?)AzureBlobUpload ?? HttpUpload;
+
+    /// <summary>The outputs go to a bucket, container or repo (s3, azure_blob_upload, hf_upload): the result then stays
+    /// small, so its bytes are not stored in the result cache; they live only until the upload and the job store's
+    /// Jobs:ResultRetention are over.</summary>
+    [JsonIgnore]
+    public bool UploadsToStorage => Upload is S3UploadRequest or AzureBlobUploadRequest or HfUploadRequest;
+
+    /// <summary>True when the request answers 202 at once: any webhook, or an upload with async true.</summary>
+    [JsonIgnore]
+    public bool AnswersAtOnce => Webhook is not null || WebhookV2 is not null || Upload is { Async: true };
 }

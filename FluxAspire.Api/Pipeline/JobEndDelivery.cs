@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Delivery.Uploads;
 using FluxAspire.Api.Delivery.Webhooks;
 using FluxAspire.Api.Pipeline.Caching;
@@ -10,7 +11,7 @@ namespace FluxAspire.Api.Pipeline;
 
 /// <summary>
 /// Everything that happens to a result when its job ends, in one place for waited and background jobs alike: the
-/// result cache stores it, http_upload puts its files, and the webhooks (webhook_v2 signed, legacy per file) announce it.
+/// result cache stores it, its upload (s3, hf_upload, azure_blob_upload or http_upload) puts its files, and the webhooks (webhook_v2 signed, legacy per file) announce it.
 /// A job nobody waits for (it carries an <see cref="JobRequest.Echo"/>: 202 answers, POST /jobs) is delivered by the
 /// replica that ended it, as an <see cref="IJobEndObserver"/>; a waited job by <see cref="JobRunner.RunAsync"/>
 /// through <see cref="DeliverToWaiterAsync"/> before it answers, so its response carries the upload URLs and a
@@ -19,7 +20,7 @@ namespace FluxAspire.Api.Pipeline;
 public sealed partial class JobEndDelivery(
     ResultCache cache,
     WebhookDispatcher dispatcher,
-    HttpUploader uploader,
+    OutputUploads uploader,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<JobEndDelivery> logger) : IJobEndObserver
@@ -35,34 +36,34 @@ public sealed partial class JobEndDelivery(
             return; // a waiter delivers it (DeliverToWaiterAsync)
         }
 
-        if (request.CacheKey is { } key && failure is null && result is not null)
+        if (request.CacheKey is { } key && failure is null && result is not null && !request.Delivery.UploadsToStorage)
         {
             _ = Task.Run(() => StoreSafelyAsync(key, request.Id, result));
         }
 
-        if (request.Delivery is { Webhook: not null } or { WebhookV2: not null } or { HttpUpload: not null })
+        if (request.Delivery is { Webhook: not null } or { WebhookV2: not null } || request.Delivery.Upload is not null)
         {
             _ = Task.Run(() => DeliverSafelyAsync(request, echo, result, failure));
         }
     }
 
     /// <summary>A waited job's successful result: stored under <paramref name="cacheKey"/> (null: not stored), then
-    /// uploaded when http_upload asks (the URLs then replace the images in the response).</summary>
+    /// uploaded when an upload key asks (the URLs then replace the images in the response).</summary>
     public async Task<Delivered> DeliverToWaiterAsync(JobRequest job, JobResult result, string? cacheKey, CancellationToken cancellationToken)
     {
-        if (cacheKey is not null)
+        if (cacheKey is not null && !job.Delivery.UploadsToStorage)
         {
             await cache.StoreAsync(cacheKey, result, cancellationToken);
         }
 
-        if (job.Delivery.HttpUpload is not { } upload)
+        if (job.Delivery.Upload is not { } upload)
         {
             return new Delivered(result, null, null);
         }
 
         try
         {
-            var (urls, elapsed) = await uploader.UploadAsync(job.Id, result.Files, upload, cancellationToken);
+            var (urls, elapsed) = await uploader.UploadAsync(job, result.Files, upload, cancellationToken);
             return new Delivered(WithUploadTime(job, result, elapsed), urls, null);
         }
         catch (HttpUploadException e) when (e.RefusedByGuard)
@@ -75,6 +76,11 @@ public sealed partial class JobEndDelivery(
         {
             return new Delivered(result, null, TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "http_upload failed",
                 detail: e.Message, extensions: new Dictionary<string, object?> { ["id"] = job.Id }));
+        }
+        catch (StorageUploadException e)
+        {
+            return new Delivered(result, null, TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"{e.Provider} failed",
+                detail: e.Message, extensions: new Dictionary<string, object?> { ["id"] = job.Id, ["code"] = e.Code }));
         }
     }
 
@@ -120,14 +126,14 @@ public sealed partial class JobEndDelivery(
 
         IReadOnlyList<string>? urls = null;
         // As in the recipe, the legacy webhook takes precedence over an upload key, which is then ignored.
-        if (legacy is null && job.Delivery.HttpUpload is { } upload)
+        if (legacy is null && job.Delivery.Upload is { } upload)
         {
             try
             {
-                (urls, var elapsed) = await uploader.UploadAsync(job.Id, result.Files, upload, lifetime.ApplicationStopping);
+                (urls, var elapsed) = await uploader.UploadAsync(job, result.Files, upload, lifetime.ApplicationStopping);
                 result = WithUploadTime(job, result, elapsed);
             }
-            catch (Exception e) when (e is HttpUploadException or OperationCanceledException)
+            catch (Exception e) when (e is HttpUploadException or StorageUploadException or OperationCanceledException)
             {
                 LogUploadFailed(job.Id, e.Message);
                 if (v2 is not null) dispatcher.Enqueue(new WebhookMessage(job.Id, v2, WebhookBodies.UploadFailed(echo, job, e.Message, time.GetUtcNow()), Signed: true, "prompt.failed"));

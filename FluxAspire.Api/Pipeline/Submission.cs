@@ -54,6 +54,7 @@ public sealed record Submission(
     {
         Workflow = Workflow,
         Delivery = Delivery,
+        UploadCredentials = Delivery.Upload is null ? RequestCredentials.None : Credentials,
         HasRandomDefaults = HasRandomDefaults,
         RetainOutputs = RetainOutputs,
         // Nobody waits for a job that answers at once: whichever replica ends it delivers it from this echo.

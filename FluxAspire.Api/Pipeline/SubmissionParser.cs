@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Delivery.Credentials;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Delivery.Uploads;
 using FluxAspire.Api.Delivery.Webhooks;
 using FluxAspire.Api.Pipeline;
@@ -32,6 +33,7 @@ public sealed record ParsedSubmission(Submission? Submission, IDictionary<string
 /// </summary>
 public sealed class SubmissionParser(
     IOutboundUrlGuard guard,
+    StorageProviders storage,
     WorkflowLibrary library,
     WorkflowChoices choices,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
@@ -183,7 +185,8 @@ public sealed class SubmissionParser(
 
     /// <summary>
     /// The envelope's delivery fields, typed; a 400 error per bad or refused (SSRF) field: webhook, webhook_v2,
-    /// http_upload.*, convert_output.*, credentials[*], and the unsupported upload keys.
+    /// http_upload.*, s3.*, azure_blob_upload.*, hf_upload.* (or the provider not configured here), convert_output.*,
+    /// credentials[*] (an s3 credential's custom endpoint must pass the SSRF guard).
     /// </summary>
     private async Task<(JobDelivery Delivery, RequestCredentials Credentials)> ParseDeliveryAsync(
         DeliveryOptions raw, IDictionary<string, string[]> errors, CancellationToken cancellationToken)
@@ -192,14 +195,23 @@ public sealed class SubmissionParser(
         var credentials = RequestCredentials.Parse(raw.Credentials, errors);
         var webhook = await CheckUrlAsync("webhook", raw.Webhook, errors, cancellationToken);
         var webhookV2 = await CheckUrlAsync("webhook_v2", raw.WebhookV2, errors, cancellationToken);
-        UnsupportedUploads.Validate(raw, errors);
+        var (s3, azure, hf) = storage.ParseUploads(raw.OtherUploads, errors);
         var upload = HttpUploadRequest.Parse(raw.HttpUpload, errors);
         if (upload is not null)
         {
             await CheckUrlAsync($"{HttpUploadRequest.Field}.url_prefix", upload.UrlPrefix.ToString(), errors, cancellationToken);
         }
 
-        return (new JobDelivery { Webhook = webhook, WebhookV2 = webhookV2, ConvertOutput = convert, HttpUpload = upload }, credentials);
+        foreach (var (index, endpoint) in credentials.S3Endpoints)
+        {
+            await CheckUrlAsync($"credentials[{index}].auth.endpoint", endpoint.ToString(), errors, cancellationToken);
+        }
+
+        return (new JobDelivery
+        {
+            Webhook = webhook, WebhookV2 = webhookV2, ConvertOutput = convert, HttpUpload = upload,
+            S3Upload = s3, AzureBlobUpload = azure, HfUpload = hf,
+        }, credentials);
     }
 
     private async Task<Uri?> CheckUrlAsync(string field, string? url, IDictionary<string, string[]> errors, CancellationToken cancellationToken)
@@ -225,6 +237,10 @@ public sealed class SubmissionParser(
         if (envelope.Delivery.WebhookV2 is not null) echo["webhook_v2"] = envelope.Delivery.WebhookV2;
         if (envelope.Delivery.ConvertOutput is not null) echo["convert_output"] = envelope.Delivery.ConvertOutput.DeepClone();
         if (envelope.Delivery.HttpUpload is not null) echo["http_upload"] = envelope.Delivery.HttpUpload.DeepClone();
+        foreach (var (key, value) in envelope.Delivery.OtherUploads)
+        {
+            echo[key] = value?.DeepClone();
+        }
         return echo;
     }
 

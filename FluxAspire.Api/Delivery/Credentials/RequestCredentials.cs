@@ -19,6 +19,11 @@ public sealed class RequestCredentials
     /// <summary>The auth of the first entry whose pattern matches <paramref name="url"/>, or null.</summary>
     public UrlAuth? For(Uri url) => _entries.FirstOrDefault(e => e.Pattern.Matches(url)).Auth;
 
+    /// <summary>The custom endpoints of s3 credentials, by entry index: checked by the SSRF guard before anything runs.</summary>
+    public IEnumerable<(int Index, Uri Endpoint)> S3Endpoints =>
+        _entries.Select((e, i) => (i, e.Auth)).Where(e => e.Auth is UrlAuth.S3Keys { Endpoint: not null })
+            .Select(e => (e.i, ((UrlAuth.S3Keys)e.Auth).Endpoint!));
+
     public override string ToString() => $"{_entries.Count} credential(s) (hidden)";
 
     /// <summary>Parses the raw field; problems go into <paramref name="errors"/> keyed credentials[i].…</summary>

@@ -56,12 +56,22 @@ public abstract record UrlAuth
         }
     }
 
+    /// <summary>The recipe's {type:"s3", access_key_id, secret_access_key, session_token?, region?, endpoint?}: keys for
+    /// s3:// URLs (image inputs, model URLs, uploads), read by Delivery/Storage; an http(s) download gets nothing from it.
+    /// A custom endpoint goes through the SSRF guard like any URL a request names.</summary>
+    public sealed record S3Keys(string AccessKeyId, string SecretAccessKey, string? SessionToken, string? Region, Uri? Endpoint) : UrlAuth
+    {
+        public override void Apply(HttpRequestMessage request)
+        {
+        }
+    }
+
     /// <summary>Reads an auth object; each problem goes into <paramref name="errors"/> under <paramref name="field"/>.</summary>
     public static UrlAuth? Parse(JsonNode? node, string field, IDictionary<string, string[]> errors)
     {
         if (node is not JsonObject auth)
         {
-            errors[field] = ["must be an object with a type (bearer, basic, header or query)"];
+            errors[field] = ["must be an object with a type (bearer, basic, header, query or s3)"];
             return null;
         }
 
@@ -109,12 +119,34 @@ public abstract record UrlAuth
                 var queryValue = Text("query_value");
                 return param is not null && queryValue is not null ? new Query(param, queryValue) : null;
             case "s3":
-                errors[$"{field}.type"] = ["s3 is not supported by this server"];
-                return null;
+                return ParseS3(auth, field, Text, errors);
             default:
-                errors[$"{field}.type"] = ["must be one of bearer, basic, header, query"];
+                errors[$"{field}.type"] = ["must be one of bearer, basic, header, query, s3"];
                 return null;
         }
+    }
+
+    private static S3Keys? ParseS3(JsonObject auth, string field, Func<string, string?> text, IDictionary<string, string[]> errors)
+    {
+        var keyId = text("access_key_id");
+        var secret = text("secret_access_key");
+        string? Optional(string key)
+        {
+            if (auth[key] is null) return null;
+            return text(key);
+        }
+
+        var session = Optional("session_token");
+        var region = Optional("region");
+        Uri? endpoint = null;
+        if (Optional("endpoint") is { } rawEndpoint
+            && (!Uri.TryCreate(rawEndpoint, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+        {
+            errors[$"{field}.endpoint"] = ["must be an absolute http or https URL"];
+            return null;
+        }
+
+        return keyId is not null && secret is not null ? new S3Keys(keyId, secret, session, region, endpoint) : null;
     }
 
     public const string HeaderValueRule = "must be printable ASCII text (no line breaks or control characters)";

@@ -4,9 +4,11 @@ using System.Text.Json.Nodes;
 namespace FluxAspire.Api.Delivery.Uploads;
 
 /// <summary>The recipe's http_upload: {url_prefix, async=false}. Each output is PUT to url_prefix/filename.</summary>
-public sealed record HttpUploadRequest(Uri UrlPrefix, bool Async)
+public sealed record HttpUploadRequest(Uri UrlPrefix, bool Async) : Storage.IUploadTarget
 {
     public const string Field = "http_upload";
+
+    string Storage.IUploadTarget.Field => Field;
 
     /// <summary>Parses the raw field; adds errors keyed "http_upload.url_prefix" / "http_upload.async".</summary>
     public static HttpUploadRequest? Parse(JsonObject? raw, IDictionary<string, string[]> errors)

@@ -24,6 +24,7 @@ public static class ApiDocs
             });
             options.AddSchemaTransformer<ApiSchemaTransformer>();
             options.AddDocumentTransformer<WorkflowOpenApiTransformer>();
+            options.AddDocumentTransformer<StorageUploadsOpenApiTransformer>();
         });
         return builder;
     }

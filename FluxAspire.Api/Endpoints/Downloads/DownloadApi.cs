@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Endpoints.Errors;
 using FluxAspire.Api.Pipeline.Downloads;
 using FluxAspire.Api.Pipeline.Problems;
@@ -18,10 +19,10 @@ public static class DownloadApi
             .MapPost("/download", DownloadAsync)
             .WithName("DownloadModel")
             .WithSummary("Download a model file")
-            .WithDescription("Downloads a model file from an http(s) URL into ComfyUI's models/<model_type>/ folder " +
+            .WithDescription("Downloads a model file from an http(s) or s3:// URL (or a blob URL of the server's Azure account) into ComfyUI's models/<model_type>/ folder " +
                 "(model_type from ComfyUI's GET /models). wait:false (default) answers 202 {url, model_type, filename, " +
                 "status:\"started\"} at once; wait:true answers 200 with status \"completed\", size (bytes) and duration (s). " +
-                "auth ({type: bearer|basic|header|query, …}) is sent only to the URL's host and never echoed. The URL must " +
+                "auth ({type: bearer|basic|header|query|s3, …}) is sent only to the URL's host and never echoed. The URL must " +
                 "pass the outbound URL guard (no private addresses unless allow-listed). Needs ComfyUI:ModelsDirectory (503 without).")
             .Accepts<DownloadRequest>("application/json")
             .Produces<DownloadResponse>(StatusCodes.Status200OK)
@@ -32,7 +33,7 @@ public static class DownloadApi
     }
 
     internal static async Task<Results<Ok<DownloadResponse>, Accepted<DownloadResponse>, ValidationProblem, ProblemHttpResult>> DownloadAsync(
-        HttpRequest httpRequest, ModelDownloader downloader, ModelTypes modelTypes, IOutboundUrlGuard guard, BackgroundDownloads background,
+        HttpRequest httpRequest, ModelDownloader downloader, ModelTypes modelTypes, IOutboundUrlGuard guard, StorageReads storage, BackgroundDownloads background,
         IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (downloader.ModelsDirectory is null)
@@ -57,7 +58,8 @@ public static class DownloadApi
         }
 
         var download = ValidDownload.Read(body, types, errors);
-        if (download is not null && await guard.ValidateAsync(download.Url, cancellationToken) is { Allowed: false } refused)
+        // s3:// and the server's own blob URLs are read from storage (a request's custom s3 endpoint passes the guard there).
+        if (download is not null && !storage.Handles(download.Url) && await guard.ValidateAsync(download.Url, cancellationToken) is { Allowed: false } refused)
         {
             errors["url"] = [$"the URL is not allowed: {refused.Reason}"];
         }

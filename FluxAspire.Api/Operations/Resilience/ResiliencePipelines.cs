@@ -29,7 +29,10 @@ public static class ResiliencePipelines
     /// <summary>The supervised ComfyUI child process (<see cref="SupervisorRestart"/>): restarted after any exit.</summary>
     public const string SupervisorRestart = "supervisor-restart";
 
-    internal static readonly IReadOnlyList<string> All = [ComfyUI, Webhooks, RedisOutage, SupervisorRestart];
+    /// <summary>Each file moved to or from S3, Azure Blob Storage or the Hugging Face Hub (<see cref="StorageRetry"/>).</summary>
+    public const string Storage = "storage";
+
+    internal static readonly IReadOnlyList<string> All = [ComfyUI, Webhooks, RedisOutage, SupervisorRestart, Storage];
 
     /// <summary>When the call started: give-up rules (Webhooks:RetryFor, a Redis schedule's limit) count from it.</summary>
     internal static readonly ResiliencePropertyKey<DateTimeOffset> StartedAt = new("FluxAspire.StartedAt");

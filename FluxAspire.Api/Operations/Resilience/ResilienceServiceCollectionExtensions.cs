@@ -24,6 +24,8 @@ public static class ResilienceServiceCollectionExtensions
             (pipeline, context) => RedisOutageRetry.Configure(pipeline, context.ServiceProvider));
         builder.Services.AddResiliencePipeline<string, SupervisedRun>(ResiliencePipelines.SupervisorRestart,
             (pipeline, context) => SupervisorRestart.Configure(pipeline, context.ServiceProvider));
+        builder.Services.AddResiliencePipeline(ResiliencePipelines.Storage,
+            (pipeline, context) => StorageRetry.Configure(pipeline, context.ServiceProvider));
 
         builder.Services.Configure<TelemetryOptions>(telemetry =>
         {

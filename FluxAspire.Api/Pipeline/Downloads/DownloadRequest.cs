@@ -9,7 +9,7 @@ namespace FluxAspire.Api.Pipeline.Downloads;
 /// <summary>POST /download: fetch a model file into ComfyUI's models/&lt;model_type&gt;/ folder.</summary>
 public sealed record DownloadRequest
 {
-    /// <summary>http(s) URL of the model file.</summary>
+    /// <summary>http(s) or s3:// URL of the model file (blob URLs of the server's Azure account are read with its credentials).</summary>
     [JsonPropertyName("url")]
     public required Uri Url { get; init; }
 
@@ -52,9 +52,9 @@ internal sealed record ValidDownload(Uri Url, string ModelType, string FileName,
         Uri? url = null;
         if (Text("url", required: true) is { } rawUrl)
         {
-            if (!Uri.TryCreate(rawUrl, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https"))
+            if (!Uri.TryCreate(rawUrl, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https" or "s3"))
             {
-                errors["url"] = ["must be an absolute http or https URL"];
+                errors["url"] = ["must be an absolute http, https or s3 URL"];
                 url = null;
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FluxAspire.Api.Delivery.Credentials;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Storage;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Pipeline.Downloads;
@@ -8,9 +9,11 @@ namespace FluxAspire.Api.Pipeline.Downloads;
 /// <summary>
 /// Downloads a model file into ComfyUI's models folder through the SSRF-guarded "outbound" client: streamed to a temp
 /// file under &lt;models&gt;/.downloads (never a listed model folder), size-capped while reading, then moved into
-/// &lt;models&gt;/&lt;type&gt;/&lt;file&gt; in one step so ComfyUI never sees a partial file.
+/// &lt;models&gt;/&lt;type&gt;/&lt;file&gt; in one step so ComfyUI never sees a partial file. s3:// URLs and blob URLs of the
+/// server's Azure account are streamed from the storage (<see cref="StorageReads"/>) the same way.
 /// </summary>
-public sealed class ModelDownloader(IHttpClientFactory httpClientFactory, IOptions<DownloadOptions> options, IOptions<ModelFolderOptions> folders)
+public sealed class ModelDownloader(IHttpClientFactory httpClientFactory, IOptions<DownloadOptions> options, IOptions<ModelFolderOptions> folders,
+    StorageReads storage)
 {
     public const string MissingModelsDirectory = "model downloads need ComfyUI:ModelsDirectory (ComfyUI's models folder as this API sees it)";
 
@@ -44,22 +47,39 @@ public sealed class ModelDownloader(IHttpClientFactory httpClientFactory, IOptio
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-            using var request = AuthenticatedRequest.Get(url, auth);
-            using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName)
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (!response.IsSuccessStatusCode)
+            HttpResponseMessage? response = null;
+            StorageObject? stored = null;
+            long? announced;
+            if (storage.Handles(url))
             {
-                throw new ModelDownloadException($"the server answered {(int)response.StatusCode}");
+                stored = await storage.OpenAsync(url, auth, timeout.Token);
+                announced = stored.Length;
+            }
+            else
+            {
+                using var request = AuthenticatedRequest.Get(url, auth);
+                response = await httpClientFactory.CreateClient(OutboundHttp.ClientName)
+                    .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var status = (int)response.StatusCode;
+                    response.Dispose();
+                    throw new ModelDownloadException($"the server answered {status}");
+                }
+
+                announced = response.Content.Headers.ContentLength;
             }
 
-            if (response.Content.Headers.ContentLength > settings.MaxBytes)
+            using var disposeResponse = response;
+            await using var disposeStored = stored;
+            if (announced > settings.MaxBytes)
             {
                 throw new ModelDownloadException($"the file is larger than {settings.MaxBytes} bytes (Downloads:MaxBytes)");
             }
 
             long size = 0;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            await using (var body = await response.Content.ReadAsStreamAsync(timeout.Token))
+            await using (var body = stored?.Content ?? await response!.Content.ReadAsStreamAsync(timeout.Token))
             {
                 var buffer = new byte[1 << 16];
                 int read;
@@ -82,6 +102,10 @@ public sealed class ModelDownloader(IHttpClientFactory httpClientFactory, IOptio
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ModelDownloadException($"the download took longer than {settings.Timeout} (Downloads:Timeout)", inner: ex);
+        }
+        catch (StorageReadException e)
+        {
+            throw new ModelDownloadException(e.Reason, inner: e);
         }
         catch (OutboundUrlRefusedException refused)
         {

@@ -8,7 +8,7 @@ using FluxAspire.Api.Pipeline.Jobs;
 namespace FluxAspire.Api.Pipeline.Downloads;
 
 /// <summary>
-/// Dynamic model loading (the recipe's §1.3): a model-name input given as an http(s) URL is downloaded once into
+/// Dynamic model loading (the recipe's §1.3): a model-name input given as an http(s) or s3:// URL is downloaded once into
 /// models/&lt;folder&gt;/&lt;32-char base64url sha256 of the URL&gt;.&lt;ext&gt; and the input is replaced by that name
 /// before the job is queued. A cached file is reused. Failures are 400s naming prompt.&lt;node&gt;.inputs.&lt;input&gt;.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class ModelUrlInputs(ModelDownloader downloader)
             {
                 if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String
                     || !Folders.TryGetValue((classType, inputName), out var folder)
-                    || !Uri.TryCreate(v.GetValue<string>(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+                    || !Uri.TryCreate(v.GetValue<string>(), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https" or "s3"))
                 {
                     continue;
                 }

@@ -5,7 +5,7 @@ namespace FluxAspire.Api.Pipeline.Inputs;
 
 /// <summary>
 /// Classifies an image input's string. Unlike the recipe, which passes absolute and "../" paths to ComfyUI unchecked,
-/// only plain names inside ComfyUI's input folder, inline images and http(s) URLs are accepted.
+/// only plain names inside ComfyUI's input folder, inline images and http(s) and s3:// URLs are accepted.
 /// </summary>
 public static partial class ImageInputParser
 {
@@ -30,9 +30,9 @@ public static partial class ImageInputParser
 
         if (Scheme().Match(trimmed) is { Success: true } scheme)
         {
-            return scheme.Groups["scheme"].Value.ToLowerInvariant() is "http" or "https" && Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
+            return scheme.Groups["scheme"].Value.ToLowerInvariant() is "http" or "https" or "s3" && Uri.TryCreate(trimmed, UriKind.Absolute, out var uri)
                 ? new ImageInputValue.Url(uri)
-                : new ImageInputValue.Refused("only http and https URLs are accepted");
+                : new ImageInputValue.Refused("only http, https and s3 URLs are accepted");
         }
 
         if (LooksLikeBase64(trimmed))

@@ -1,5 +1,6 @@
 using FluxAspire.Api.Delivery.Credentials;
 using FluxAspire.Api.Delivery.Outbound;
+using FluxAspire.Api.Delivery.Storage;
 using FluxAspire.Api.Delivery.SystemWebhooks;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +9,12 @@ namespace FluxAspire.Api.Pipeline.Inputs;
 /// <summary>
 /// Downloads an image input URL through the shared "outbound" HttpClient, which carries the SSRF guard (loopback,
 /// private, link-local and metadata addresses refused, redirects and DNS answers re-checked). Adds the input's own limits:
-/// an image/* content type, a size cap (checked while reading, not just from Content-Length) and a timeout.
+/// an image/* content type, a size cap (checked while reading, not just from Content-Length) and a timeout. s3:// URLs and
+/// blob URLs of the server's Azure account are read from the storage instead (<see cref="StorageReads"/>), with the same
+/// size cap and timeout, their type told by their bytes.
 /// </summary>
-public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options, SystemWebhookNotifier systemWebhooks)
+public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptions<ImageInputOptions> options, SystemWebhookNotifier systemWebhooks,
+    StorageReads storage)
 {
     /// <summary>The image, or the reason it could not be fetched (said to the client, so no internals).</summary>
     public async Task<ImageInputValue> FetchAsync(Uri url, CancellationToken cancellationToken) => await FetchAsync(url, null, cancellationToken);
@@ -21,6 +25,11 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
         var settings = options.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.FetchTimeout);
+        if (storage.Handles(url))
+        {
+            return await FetchFromStorageAsync(url, auth, settings, timeout.Token, cancellationToken);
+        }
+
         try
         {
             using var request = AuthenticatedRequest.Get(url, auth);
@@ -70,6 +79,37 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
         }
     }
 
+    private async Task<ImageInputValue> FetchFromStorageAsync(Uri url, UrlAuth? auth, ImageInputOptions settings, CancellationToken timeout,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var opened = await storage.OpenAsync(url, auth, timeout);
+            if (opened.Length > settings.MaxBytes)
+            {
+                return Refused($"the image is larger than {settings.MaxBytes} bytes");
+            }
+
+            var content = await ReadCappedAsync(opened.Content, settings.MaxBytes, timeout);
+            if (content is null)
+            {
+                return Refused($"the image is larger than {settings.MaxBytes} bytes");
+            }
+
+            return ImageFormat.Sniff(content) is { } format
+                ? new ImageInputValue.Inline(content, format)
+                : Refused($"the content is not a {ImageFormat.Accepted} image");
+        }
+        catch (StorageReadException e)
+        {
+            return Refused(e.Reason);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Refused($"the download took longer than {settings.FetchTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
     private static bool IsImage(string mediaType) => mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
 
     private static ImageInputValue.Refused Refused(string why) => new($"could not download the image: {why}");
@@ -77,6 +117,11 @@ public sealed class ImageUrlFetcher(IHttpClientFactory httpClientFactory, IOptio
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        return await ReadCappedAsync(stream, maxBytes, cancellationToken);
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using FluxAspire.Api.Delivery.Credentials;
 using FluxAspire.Api.Pipeline;
 using FluxAspire.Api.Pipeline.Inputs;
 
@@ -42,6 +44,11 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// <summary>The graph holds a value drawn at random for this request (a workflow seed left out), so its result is
     /// never served from or stored in the result cache.</summary>
     public bool HasRandomDefaults { get; init; }
+
+    /// <summary>The request's credentials, for its upload (s3 keys, a Hub token) when this replica ends the job. Never
+    /// written to Redis: a job ended by another replica uploads with the server's own credentials.</summary>
+    [JsonIgnore]
+    public RequestCredentials UploadCredentials { get; init; } = RequestCredentials.None;
 
     /// <summary>Where the result cache keeps this job's result once it succeeds (POST /jobs); null: not stored by the job's end.</summary>
     public string? CacheKey { get; init; }

@@ -28,15 +28,15 @@ public sealed record PromptRequest
     [JsonPropertyName("http_upload")]
     public JsonObject? HttpUpload { get; init; }
 
-    /// <summary>Recognised but not supported here (no S3 uploader): a request with it gets a 400; use http_upload.</summary>
+    /// <summary>{bucket, prefix, async}: upload to S3 (documented when AWS_REGION is set; a 400 otherwise).</summary>
     [JsonPropertyName("s3")]
     public JsonNode? S3 { get; init; }
 
-    /// <summary>Recognised but not supported here (no Azure uploader): a request with it gets a 400; use http_upload.</summary>
+    /// <summary>{container, blob_prefix, async}: upload to Azure Blob Storage (documented when AZURE_STORAGE_* is set).</summary>
     [JsonPropertyName("azure_blob_upload")]
     public JsonNode? AzureBlobUpload { get; init; }
 
-    /// <summary>Recognised but not supported here (no Hugging Face uploader): a request with it gets a 400; use http_upload.</summary>
+    /// <summary>{repo, repo_type, revision, directory, async}: commit to the Hugging Face Hub (documented when HF_TOKEN is set).</summary>
     [JsonPropertyName("hf_upload")]
     public JsonNode? HfUpload { get; init; }
 

@@ -6,7 +6,7 @@ using FluxAspire.Api.Pipeline;
 namespace FluxAspire.Api.Pipeline.Workflows;
 
 /// <summary>The recipe's envelope around a workflow input: {input, id?, webhook?, webhook_v2?, convert_output?,
-/// http_upload?}. Unknown keys are ignored, as the recipe does.</summary>
+/// http_upload?, s3?, azure_blob_upload?, hf_upload?, credentials?}. Unknown keys are ignored, as the recipe does.</summary>
 public sealed record WorkflowEnvelope(JsonNode? Input, string? Id, DeliveryOptions Delivery)
 {
     /// <summary>The envelope, with a type error per field that has the wrong JSON type.</summary>

@@ -138,7 +138,7 @@ public sealed class CredentialsTests(CredentialsApiFixture fixture) : IClassFixt
             ? new JsonObject { ["prompt"] = InputsGraphs.LoadAndSave("x.png") }
             : new JsonObject { ["input"] = new JsonObject { ["prompt"] = "a cat", ["width"] = 256, ["height"] = 256, ["steps"] = 1 } };
         body["credentials"] = new JsonArray(
-            new JsonObject { ["url_pattern"] = "**", ["auth"] = new JsonObject { ["type"] = "s3", ["access_key_id"] = "AK", ["secret_access_key"] = CredentialsApiFixture.Token } },
+            new JsonObject { ["url_pattern"] = "**", ["auth"] = new JsonObject { ["type"] = "s3", ["access_key_id"] = "AK", ["secret_access_key"] = CredentialsApiFixture.Token, ["endpoint"] = "ftp://s3.example" } },
             new JsonObject { ["auth"] = new JsonObject { ["type"] = "basic", ["username"] = "u" } },
             new JsonObject { ["url_pattern"] = "**", ["auth"] = new JsonObject { ["type"] = "header", ["header_name"] = "Bad Name", ["header_value"] = CredentialsApiFixture.HeaderValue } },
             "not an object");
@@ -147,7 +147,7 @@ public sealed class CredentialsTests(CredentialsApiFixture fixture) : IClassFixt
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var errors = JsonNode.Parse(text)!["errors"]!.AsObject();
-        Assert.Equal("s3 is not supported by this server", (string?)errors["credentials[0].auth.type"]![0]);
+        Assert.Equal("must be an absolute http or https URL", (string?)errors["credentials[0].auth.endpoint"]![0]);
         Assert.Equal("is required and must be a non-empty glob string (* ? **)", (string?)errors["credentials[1].url_pattern"]![0]);
         Assert.Equal("is required and must be a non-empty string", (string?)errors["credentials[1].auth.password"]![0]);
         Assert.Equal("must be a valid HTTP header name (not Host)", (string?)errors["credentials[2].auth.header_name"]![0]);

@@ -35,7 +35,8 @@ public sealed class ImageInputParserTests
     [Theory]
     [InlineData("http://example.com/a.png")]
     [InlineData("HTTPS://example.com/a.png?x=1")]
-    public void Http_urls_are_urls(string value) =>
+    [InlineData("s3://bucket/inputs/a.png")]
+    public void Http_and_s3_urls_are_urls(string value) =>
         Assert.Equal(new Uri(value), Assert.IsType<ImageInputValue.Url>(ImageInputParser.Classify(value, Max)).Address);
 
     [Theory]
@@ -53,8 +54,8 @@ public sealed class ImageInputParserTests
     [InlineData("~/a.png", "absolute file paths are not allowed")]
     [InlineData("../secret.png", "'..' is not allowed in file names")]
     [InlineData("a/../../b.png", "'..' is not allowed in file names")]
-    [InlineData("file:///etc/passwd", "only http and https URLs are accepted")]
-    [InlineData("s3://bucket/a.png", "only http and https URLs are accepted")]
+    [InlineData("file:///etc/passwd", "only http, https and s3 URLs are accepted")]
+    [InlineData("ftp://example.com/a.png", "only http, https and s3 URLs are accepted")]
     [InlineData("data:text/plain;base64,aGVsbG8=", "a data URL must look like data:image/<type>;base64,<data>")]
     [InlineData("data:image/png;base64,!!!notbase64!!!", "is not valid base64 image data")]
     [InlineData("", "must not be empty")]
