@@ -10,7 +10,7 @@ namespace FluxAspire.Api.Operations.Telemetry;
 /// The gauges read when the exporter collects (every OTEL_METRIC_EXPORT_INTERVAL): how full the queues are, whether
 /// ComfyUI and Redis are up, the supervised child's restarts, and ComfyUI's memory from <see cref="SystemStatsSampler"/>.
 /// </summary>
-internal sealed class FleetGauges(IJobQueue queue, ComfyBackends backends, ComfyProcessState process, RedisAvailability redis, SystemStatsSampler stats)
+internal sealed class FleetGauges(IJobQueue queue, ComfyBackends backends, ComfyProcesses processes, RedisAvailability redis, SystemStatsSampler stats)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -25,10 +25,11 @@ internal sealed class FleetGauges(IJobQueue queue, ComfyBackends backends, Comfy
         meter.CreateObservableGauge("fluxaspire.comfyui.up", () => backends.All
                 .Select(b => new Measurement<int>(b.IsWarm && b.Socket.IsConnected ? 1 : 0, Backend(b))), "1",
             "1 while a ComfyUI backend is warm and its WebSocket connected, else 0.");
-        if (process.Supervised)
+        if (processes.All[0].Supervised)
         {
-            meter.CreateObservableCounter("fluxaspire.comfyui.restarts", () => (long)process.Restarts, "{restart}",
-                "Restarts of the supervised ComfyUI child (the first start is not one).");
+            meter.CreateObservableCounter("fluxaspire.comfyui.restarts", () => processes.All
+                    .Select((state, i) => new Measurement<long>(state.Restarts, new KeyValuePair<string, object?>(ApiTelemetry.Backend, ComfyBackendAddress.NameAt(i)))),
+                "{restart}", "Restarts of each supervised ComfyUI child (the first start is not one), by backend.");
         }
 
         if (redis.IsConfigured)
