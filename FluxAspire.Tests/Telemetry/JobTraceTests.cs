@@ -200,7 +200,10 @@ public sealed class JobTraceTests(TelemetryEnvironment env) : IClassFixture<Tele
         var received = await env.Receiver.WaitForAsync("/traced", 2, Deadline);
         Assert.All(received, r => Assert.StartsWith($"00-{traceId}-", r.Header("traceparent")));
 
-        var spans = await env.Otlp.WaitForSpansAsync(all => all.Count(s => s.TraceId == traceId && s.Name == "webhook attempt") >= 2, Deadline, "two webhook attempts");
+        // Each span is exported when it ends, in batches: wait for the job's run and the whole delivery.
+        var spans = await env.Otlp.WaitForSpansAsync(all => all.Count(s => s.TraceId == traceId && s.Name == "webhook attempt") >= 2
+            && all.Any(s => s.TraceId == traceId && s.Name == "job run") && all.Any(s => s.TraceId == traceId && s.Name == "webhook delivery"),
+            Deadline, "the job run, the webhook delivery and its two attempts");
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
         var job = Assert.Single(trace, s => s.Name == "job run");
         var delivery = Assert.Single(trace, s => s.Name == "webhook delivery");
