@@ -297,7 +297,8 @@ public sealed partial class JobWorker(
         using var running = lane.Run();
         var roundTrip = Stopwatch.StartNew();
         var graph = await lane.Inputs.UploadAsync(request, cancellationToken);
-        var run = await lane.Backend.Runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token), cancellationToken);
+        var run = await lane.Backend.Runner.RunAsync(request.Id, graph, (progress, token) => ReportProgressAsync(request.Id, progress, token),
+            JobPreviewReporter.For(request, store, options.Value, time, logger), cancellationToken);
         var files = await lane.Outputs.CollectAsync(run.History, cancellationToken);
         roundTrip.Stop();
         // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After);
