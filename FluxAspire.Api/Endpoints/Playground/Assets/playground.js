@@ -485,7 +485,18 @@ async function finish(job, body) {
   await loadGallery(false);
   // The API drew the seed when "random" was ticked: the gallery has the input as it ran.
   const listed = state.gallery?.find((item) => item.job.id === job.id);
-  if (listed && state.shown?.id === job.id) state.shown.input = listed.input;
+  if (listed && state.shown?.id === job.id) {
+    state.shown.input = listed.input;
+    describeShown();
+  }
+}
+
+function describeShown() {
+  const item = state.shown;
+  const img = $("image");
+  $("caption").textContent = [item.input?.prompt, `${img.naturalWidth} × ${img.naturalHeight}`, item.input?.seed != null ? `seed ${item.input.seed}` : null]
+    .filter(Boolean).join(" · ");
+  $("reuse-seed").disabled = item.input?.seed == null;
 }
 
 async function show(item) {
@@ -496,13 +507,11 @@ async function show(item) {
   await loaded;
   img.alt = item.input?.prompt || "generated image";
   img.dataset.jobId = item.id;
-  $("caption").textContent = [item.input?.prompt, `${img.naturalWidth} × ${img.naturalHeight}`, item.input?.seed != null ? `seed ${item.input.seed}` : null]
-    .filter(Boolean).join(" · ");
   $("download").href = src;
   $("download").download = item.filename || `${item.id}.png`;
   $("result-actions").hidden = false;
-  $("reuse-seed").disabled = item.input?.seed == null;
   state.shown = item;
+  describeShown();
 }
 
 async function cancel() {
