@@ -10,13 +10,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
 
 # Everything else the tests start (the simulator, the API, Aspire's DCP orchestrator) comes from the build itself:
-# no Docker, no GPU, no services. Two Debian packages are needed: redis-server (the tests start their own servers on
-# free loopback ports, and the AppHost runs one, so it is only installed here, never started as a service) and nodejs
-# (JSON.stringify as the reference for what the recipe's JavaScript clients do with our JSON).
+# no Docker, no GPU, no services. Three Debian packages are needed: redis-server (the tests start their own servers on
+# free loopback ports, and the AppHost runs one, so it is only installed here, never started as a service), nodejs
+# (JSON.stringify as the reference for what the recipe's JavaScript clients do with our JSON) and chromium, the browser
+# the playground's Playwright tests drive (Playwright's own browser download is not needed).
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; echo "0 passed, 1 failed"; exit 1; }
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v node >/dev/null || missing+=(nodejs)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
     echo "test.sh: ${missing[*]} missing; install as root: apt-get install -y ${missing[*]}" >&2; echo "0 passed, 1 failed"; exit 1

@@ -8,6 +8,7 @@ using FluxAspire.Api.Endpoints.Errors;
 using FluxAspire.Api.Endpoints.Interrupts;
 using FluxAspire.Api.Endpoints.Jobs;
 using FluxAspire.Api.Endpoints.Models;
+using FluxAspire.Api.Endpoints.Playground;
 using FluxAspire.Api.Endpoints.Prompts;
 using FluxAspire.Api.Endpoints.Readiness;
 using FluxAspire.Api.Endpoints.Workflows;
@@ -60,6 +61,7 @@ builder.AddReadiness();
 builder.AddApiDocs();
 builder.AddWorkflows();
 builder.AddJobsApi();
+builder.AddPlayground();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -73,6 +75,7 @@ app.MapReadinessApi();
 app.MapModelsApi();
 app.MapDownloadApi();
 app.MapJobsApi();
+app.MapPlaygroundApi();
 app.MapDefaultEndpoints();
 
 // Configuration that cannot work (no ComfyUI address, a bad value) is one line on stderr and exit code 1, not a

@@ -191,6 +191,9 @@ public static class ComfyUIBuilderExtensions
                 context.Args.Add(resource.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--step-ms");
                 context.Args.Add(stepMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                // As the GPU definitions: per-step previews, which the API passes on to jobs that ask (the playground).
+                context.Args.Add("--preview-method");
+                context.Args.Add("latent2rgb");
                 if (imageKind != "picture")
                 {
                     context.Args.Add("--image-kind");

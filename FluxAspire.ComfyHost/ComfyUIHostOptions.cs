@@ -10,7 +10,7 @@ public sealed class ComfyUIHostOptions
     public const string SectionName = "ComfyUI";
 
     /// <summary>The flags the container and executable modes add after the fixed headless ones, unless <c>ComfyUI:Args</c> says otherwise.</summary>
-    public const string DefaultArgs = "--disable-api-nodes --preview-method none";
+    public const string DefaultArgs = "--disable-api-nodes --preview-method latent2rgb";
 
     /// <summary>Where ComfyUI comes from; <see cref="ComfyUIMode.Auto"/> by default.</summary>
     public ComfyUIMode Mode { get; set; } = ComfyUIMode.Auto;

@@ -40,6 +40,9 @@ public sealed record Submission(
     /// <summary>Keep the outputs for GET /jobs/{id}/outputs (POST /jobs), not just until a waiter collects them.</summary>
     public bool RetainOutputs { get; init; }
 
+    /// <summary>Pass sampler previews on as events (POST /jobs with "previews": true).</summary>
+    public bool Previews { get; init; }
+
     /// <summary>The validated input with its defaults filled in, for a workflow (the 200 body echoes it).</summary>
     public JsonObject? WorkflowInput { get; init; }
 
@@ -57,6 +60,7 @@ public sealed record Submission(
         UploadCredentials = Delivery.Upload is null ? RequestCredentials.None : Credentials,
         HasRandomDefaults = HasRandomDefaults,
         RetainOutputs = RetainOutputs,
+        Previews = Previews,
         // Nobody waits for a job that answers at once: whichever replica ends it delivers it from this echo.
         Echo = Delivery.AnswersAtOnce || RetainOutputs ? Echo : null,
     };

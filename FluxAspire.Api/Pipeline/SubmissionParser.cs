@@ -161,8 +161,20 @@ public sealed class SubmissionParser(
             parsed = await ParsePromptAsync(request, arrival, cancellationToken);
         }
 
+        var previews = body["previews"] switch
+        {
+            null => false,
+            JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+            _ => (bool?)null,
+        };
+        if (previews is null)
+        {
+            var invalid = new Dictionary<string, string[]>(parsed.Errors, StringComparer.Ordinal) { ["previews"] = ["must be true or false"] };
+            return new ParsedSubmission(null, invalid, null);
+        }
+
         return parsed.Submission is { } submission
-            ? parsed with { Submission = submission with { RetainOutputs = true, UsesResultCache = true } }
+            ? parsed with { Submission = submission with { RetainOutputs = true, UsesResultCache = true, Previews = previews.Value } }
             : parsed;
     }
 

@@ -26,8 +26,15 @@ public sealed class ApiKeyCheckTests
     [InlineData("/ready-or-not", false)]
     [InlineData("/prompt", false)]
     [InlineData("/workflow/text2img", false)]
-    [InlineData("/", false)]
-    public void Only_probes_and_docs_are_open(string path, bool open) => Assert.Equal(open, ApiKeyCheck.IsOpen(new PathString(path)));
+    [InlineData("/jobs", false)]
+    [InlineData("/jobs/abc/events", false)]
+    // The playground's files and the root's redirect to them: the page asks for the key and sends it itself.
+    [InlineData("/", true)]
+    [InlineData("/playground", true)]
+    [InlineData("/playground/playground.js", true)]
+    [InlineData("/playgrounds", false)]
+    [InlineData("//jobs", false)]
+    public void Only_probes_docs_and_the_playground_are_open(string path, bool open) => Assert.Equal(open, ApiKeyCheck.IsOpen(new PathString(path)));
 
     [Fact]
     public void Api_Key_wins_over_API_KEY_and_either_alone_is_enough()

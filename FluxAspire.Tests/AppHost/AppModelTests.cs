@@ -29,12 +29,12 @@ public sealed class AppModelTests
 
         var args = await ArgsOf(comfyui);
 
-        Assert.Equal(8, args.Count);
+        Assert.Equal(10, args.Count);
         Assert.Equal(["--listen", "127.0.0.1", "--port"], args.Take(3));
         var port = Assert.IsType<EndpointReferenceExpression>(args[3]);
         Assert.Equal(("http", EndpointProperty.TargetPort), (port.Endpoint.EndpointName, port.Property));
         Assert.Same(comfyui, port.Endpoint.Resource);
-        Assert.Equal(["--step-ms", "0", "--base-directory", comfyui.DataDirectory], args.Skip(4));
+        Assert.Equal(["--step-ms", "0", "--preview-method", "latent2rgb", "--base-directory", comfyui.DataDirectory], args.Skip(4));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class AppModelTests
 
         var args = await ArgsOf((ComfyUISimulatorResource)Resource(builder, "comfyui"));
 
-        Assert.Equal(["--step-ms", "0", "--image-kind", "noise"], args.Skip(4).Take(4));
+        Assert.Equal(["--step-ms", "0", "--preview-method", "latent2rgb", "--image-kind", "noise"], args.Skip(4).Take(6));
     }
 
     [Fact]

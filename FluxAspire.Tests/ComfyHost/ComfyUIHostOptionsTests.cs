@@ -12,7 +12,7 @@ public sealed class ComfyUIHostOptionsTests
     {
         var options = ComfyUIHostOptions.From(Config());
 
-        Assert.Equal(["--disable-api-nodes", "--preview-method", "none"], options.Args);
+        Assert.Equal(["--disable-api-nodes", "--preview-method", "latent2rgb"], options.Args);
         Assert.Equal("python3", options.Python);
         Assert.True(options.DownloadModels);
         Assert.Equal([ModelFile.FluxDevFp8Checkpoint], options.Models);

@@ -42,7 +42,7 @@ public sealed class ContainerModeTests
     {
         await using var builder = await ContainerApp();
 
-        Assert.Equal(["--disable-api-nodes", "--preview-method", "none"], await ArgsOf(Resource(builder, "comfyui")));
+        Assert.Equal(["--disable-api-nodes", "--preview-method", "latent2rgb"], await ArgsOf(Resource(builder, "comfyui")));
     }
 
     [Fact]

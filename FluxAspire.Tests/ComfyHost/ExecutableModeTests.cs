@@ -50,7 +50,7 @@ public sealed class ExecutableModeTests : IDisposable
         var port = Assert.IsType<EndpointReferenceExpression>(args[4]);
         Assert.Equal(("http", EndpointProperty.TargetPort), (port.Endpoint.EndpointName, port.Property));
         Assert.Same(comfyui, port.Endpoint.Resource);
-        Assert.Equal(["--disable-auto-launch", "--disable-api-nodes", "--preview-method", "none"], args.Skip(5));
+        Assert.Equal(["--disable-auto-launch", "--disable-api-nodes", "--preview-method", "latent2rgb"], args.Skip(5));
         Assert.Equal("1", (await RunEnvironmentOf(comfyui))["PYTHONUNBUFFERED"]);
     }
 

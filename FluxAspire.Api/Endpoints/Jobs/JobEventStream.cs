@@ -12,7 +12,7 @@ namespace FluxAspire.Api.Endpoints.Jobs;
 
 /// <summary>
 /// GET /jobs/{id}/events as Server-Sent Events: "snapshot" (the job body) on connect, then the job's events from the
-/// store — "status" and "progress" — and a final "succeeded", "failed" or "canceled" event with the final job body,
+/// store — "status", "progress" and, for a job submitted with "previews": true, "preview" — and a final "succeeded", "failed" or "canceled" event with the final job body,
 /// after which the stream ends. Each event carries the store's event id; a client that reconnects with Last-Event-ID
 /// continues right after it. The snapshot's id is the position the stream continues from ("0" for the start), so a
 /// client that drops right after it resumes without a gap. Comment lines keep idle connections open.
@@ -86,6 +86,12 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
                     case JobEventKind.Progress when change.Progress is { } progress:
                         await WriteAsync(change.Id, "progress", JobProgressBody.From(progress)!);
                         break;
+                    case JobEventKind.Preview when change.Preview is { } preview:
+                        await WriteAsync(change.Id, "preview", JobPreviewEvent.From(preview));
+                        break;
+                    case JobEventKind.Preview:
+                        break; // the job has ended; its final image replaced the previews
+
                     default:
                         await WriteAsync(change.Id, "status", new JobStatusEvent(change.Status, change.Attempt, change.At.UtcDateTime));
                         break;
@@ -112,6 +118,17 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [ContentType]));
+
+    /// <summary>The data of a "preview" event: the sampler's step and the latent as a small image (a data URL).</summary>
+    private sealed record JobPreviewEvent(
+        [property: JsonPropertyName("step")] int Step,
+        [property: JsonPropertyName("max")] int Max,
+        [property: JsonPropertyName("node")] string? Node,
+        [property: JsonPropertyName("image")] string Image)
+    {
+        public static JobPreviewEvent From(JobPreview preview) =>
+            new(preview.Step, preview.Max, preview.Node, $"data:{preview.ContentType};base64,{Convert.ToBase64String(preview.Image)}");
+    }
 
     /// <summary>The data of a "status" event.</summary>
     private sealed record JobStatusEvent(

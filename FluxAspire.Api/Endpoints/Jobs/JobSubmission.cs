@@ -23,6 +23,10 @@ public sealed record JobSubmission
     [Description("The workflow's input, as POST /workflow/{workflow} takes it (defaults filled in).")]
     public JsonObject? Input { get; init; }
 
+    [JsonPropertyName("previews")]
+    [Description("Send the sampler's previews as \"preview\" events on GET /jobs/{id}/events (when ComfyUI runs with a --preview-method). Default false.")]
+    public bool? Previews { get; init; }
+
     [JsonPropertyName("id")]
     [Description("Job id; a new UUID when left out. Becomes ComfyUI's prompt_id and prefixes output file names.")]
     public string? Id { get; init; }

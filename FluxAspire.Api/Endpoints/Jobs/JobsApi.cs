@@ -37,6 +37,13 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithResultCache()
             .WithBackpressure();
+        group.MapGet("/", JobList.ListAsync)
+            .WithName("ListJobs")
+            .WithSummary("List recent jobs")
+            .WithDescription("The jobs submitted with POST /jobs that are still kept (Jobs:Retention), newest first, across every replica " +
+                "when they share Redis: each with its job body (status, progress, times, output URLs), the workflow, prompt text, size and " +
+                "workflow input it ran with. limit: 1–100 (default 20); before: a job id, to page on from it (the answer's next URL does).")
+            .ProducesValidationProblem();
         group.MapGet("/{id}", GetAsync)
             .WithName("GetJob")
             .WithSummary("Get a job")
@@ -55,7 +62,9 @@ public static class JobsApi
             .WithName("GetJobEvents")
             .WithSummary("Follow a job (Server-Sent Events)")
             .WithDescription("text/event-stream: \"snapshot\" (the job body) on connect, then the job's events from its start — \"status\" " +
-                "({status, attempt, at}) and \"progress\" ({value, max, node}, one per sampler step) — and finally \"succeeded\", \"failed\" " +
+                "({status, attempt, at}), \"progress\" ({value, max, node}, one per sampler step) and, for a job submitted with \"previews\": true " +
+                "while ComfyUI runs with a --preview-method, \"preview\" ({step, max, node, image: a data:image/jpeg;base64 URL of the latent, " +
+                "at most one per Jobs:PreviewInterval}) — and finally \"succeeded\", \"failed\" " +
                 "or \"canceled\" with the final job body, after which the stream ends. Every event has an id; reconnect with " +
                 "Last-Event-ID to continue after it; a reconnect after the final event gets 204 (an EventSource then stops). " +
                 "Comment lines (\": keep-alive\") every Jobs:EventsKeepAlive.")

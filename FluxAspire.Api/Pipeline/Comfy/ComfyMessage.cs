@@ -5,6 +5,9 @@ namespace FluxAspire.Api.Pipeline.Comfy;
 /// <summary>One JSON text frame from ComfyUI's WebSocket: {"type": ..., "data": {...}}.</summary>
 public sealed record ComfyMessage(string Type, JsonObject Data, DateTimeOffset ReceivedAt)
 {
+    /// <summary>The image of a <see cref="ComfyPreviewFrame"/> (a binary frame); null for text messages.</summary>
+    public byte[]? Image { get; init; }
+
     public string? PromptId => Data.TryGetPropertyValue("prompt_id", out var id) ? ComfyValues.AsString(id) : null;
 
     /// <summary>The node of an "executing"/"executed"/"progress" message; null for "executing" at the end of a prompt.</summary>

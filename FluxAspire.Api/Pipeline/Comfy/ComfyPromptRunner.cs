@@ -28,8 +28,10 @@ public sealed partial class ComfyPromptRunner(
 
     /// <param name="onProgress">Called in order for each "progress" message of the prompt (a sampler step); the wait
     /// goes on when it returns.</param>
+    /// <param name="onPreview">Called in order for each preview frame of the prompt (ComfyUI runs with a preview method).</param>
     public async Task<ComfyPromptResult> RunAsync(
-        string promptId, JsonObject prompt, Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, CancellationToken cancellationToken)
+        string promptId, JsonObject prompt, Func<ComfyProgress, CancellationToken, ValueTask>? onProgress,
+        Func<ComfyPreview, CancellationToken, ValueTask>? onPreview, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         using var subscription = events.Subscribe(promptId);
@@ -52,7 +54,7 @@ public sealed partial class ComfyPromptRunner(
         using var trace = ComfyRunTrace.Start(promptId, prompt, settings.BaseUri, time);
         try
         {
-            return await WaitAsync(promptId, subscription.Reader, timeline, trace, settings, onProgress, cancellationToken);
+            return await WaitAsync(promptId, subscription.Reader, timeline, trace, settings, onProgress, onPreview, cancellationToken);
         }
         catch (ComfyExecutionException failed)
         {
@@ -83,9 +85,12 @@ public sealed partial class ComfyPromptRunner(
 
     private async Task<ComfyPromptResult> WaitAsync(
         string promptId, ChannelReader<ComfyMessage> messages, ComfyExecutionTimeline timeline, ComfyRunTrace trace, ComfyOptions settings,
-        Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, CancellationToken cancellationToken)
+        Func<ComfyProgress, CancellationToken, ValueTask>? onProgress, Func<ComfyPreview, CancellationToken, ValueTask>? onPreview,
+        CancellationToken cancellationToken)
     {
         var sawTerminal = false;
+        ComfyProgress? lastProgress = null;
+        ComfyMessage? lastProgressState = null;
         var missing = 0;
         DateTimeOffset? unreachableSince = null;
         while (true)
@@ -95,9 +100,21 @@ public sealed partial class ComfyPromptRunner(
             {
                 timeline.Observe(message);
                 trace.Observe(message);
-                if (onProgress is not null && ComfyProgress.From(message) is { } progress)
+                if (ComfyProgress.From(message) is { } progress)
                 {
-                    await onProgress(progress, cancellationToken);
+                    lastProgress = progress;
+                    if (onProgress is not null)
+                    {
+                        await onProgress(progress, cancellationToken);
+                    }
+                }
+                else if (message.Type == "progress_state")
+                {
+                    lastProgressState = message;
+                }
+                else if (onPreview is not null && ComfyPreview.From(message, lastProgress, lastProgressState) is { } preview)
+                {
+                    await onPreview(preview, cancellationToken);
                 }
 
                 if (!message.IsTerminal)

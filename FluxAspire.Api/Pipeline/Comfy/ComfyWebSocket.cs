@@ -85,6 +85,8 @@ public sealed partial class ComfyWebSocket(
             await socket.ConnectAsync(WebSocketUri(settings.BaseUri!, clientId), connectTimeout.Token);
         }
 
+        // Negotiated before any prompt runs, so every preview names its prompt (protocol §7.1, §7.4).
+        await socket.SendAsync(Encoding.UTF8.GetBytes(ComfyPreviewFrame.Negotiation), WebSocketMessageType.Text, true, stoppingToken);
         _connected = true;
         onConnected();
         LogConnected(clientId);
@@ -92,6 +94,8 @@ public sealed partial class ComfyWebSocket(
         try
         {
             using var message = new MemoryStream();
+            string? currentPromptId = null;
+            var oversized = false;
             while (socket.State == WebSocketState.Open)
             {
                 var result = await socket.ReceiveAsync(buffer, stoppingToken);
@@ -102,22 +106,32 @@ public sealed partial class ComfyWebSocket(
                 }
 
                 Interlocked.Exchange(ref _lastMessageTicks, time.GetUtcNow().UtcTicks);
-                if (result.MessageType == WebSocketMessageType.Binary)
+                // An oversized binary frame is skipped to its end without being kept.
+                oversized |= result.MessageType == WebSocketMessageType.Binary && message.Length + result.Count > ComfyPreviewFrame.MaxBytes;
+                if (!oversized)
                 {
-                    // Preview frames: skip to the end of the message without keeping it.
-                    continue;
+                    message.Write(buffer, 0, result.Count);
                 }
 
-                message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage)
                 {
                     continue;
                 }
 
-                var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
-                message.SetLength(0);
-                if (ComfyMessage.TryParse(text, time.GetUtcNow()) is { } parsed)
+                if (oversized)
                 {
+                    oversized = false;
+                    message.SetLength(0);
+                    continue;
+                }
+
+                var parsed = result.MessageType == WebSocketMessageType.Binary
+                    ? ComfyPreviewFrame.TryParse(message.GetBuffer().AsSpan(0, (int)message.Length), currentPromptId, time.GetUtcNow())
+                    : ComfyMessage.TryParse(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length), time.GetUtcNow());
+                message.SetLength(0);
+                if (parsed is not null)
+                {
+                    currentPromptId = parsed.PromptId ?? currentPromptId;
                     if (parsed.Type == "status" && ComfyValues.AsInt64((parsed.Data["status"] as System.Text.Json.Nodes.JsonObject)?["exec_info"]?["queue_remaining"]) is { } remaining)
                     {
                         Interlocked.Exchange(ref _queueRemaining, remaining);

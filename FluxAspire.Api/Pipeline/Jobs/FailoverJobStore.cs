@@ -84,6 +84,39 @@ public sealed class FailoverJobStore(
         }
     }
 
+    public async ValueTask ReportPreviewAsync(string id, JobPreview preview, CancellationToken cancellationToken)
+    {
+        if (IsLocal(id))
+        {
+            await local.ReportPreviewAsync(id, preview, cancellationToken);
+        }
+        else
+        {
+            await shared.ReportPreviewAsync(id, preview, cancellationToken);
+        }
+    }
+
+    /// <summary>Both stores' jobs, merged newest first: a job added while Redis was away lives in this replica's memory.
+    /// While Redis is unreachable, only this replica's jobs are listed.</summary>
+    public async ValueTask<IReadOnlyList<JobRecord>> ListAsync(JobListCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        var mine = await local.ListAsync(before, limit, cancellationToken);
+        IReadOnlyList<JobRecord> theirs = [];
+        if (UseRedis)
+        {
+            try
+            {
+                theirs = await shared.ListAsync(before, limit, cancellationToken);
+            }
+            catch (Exception e) when (RedisFailures.IsOutage(e, cancellationToken))
+            {
+                logger.LogWarning("Listing jobs in Redis failed ({Reason}); listing this replica's only", e.Message);
+            }
+        }
+
+        return mine.Count == 0 ? theirs : JobListCursor.NewestFirst(mine.Concat(theirs)).Take(limit).ToList();
+    }
+
     /// <summary>A job's end is never dropped: while Redis is unreachable the call is retried (with backoff) until it is back
     /// (<see cref="RedisOutageSchedule.CompleteJob"/>).</summary>
     public async ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken)

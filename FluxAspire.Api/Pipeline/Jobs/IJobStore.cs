@@ -24,6 +24,15 @@ public interface IJobStore
     /// <summary>Records sampler progress of a running job (best effort: never fails the job).</summary>
     ValueTask ReportProgressAsync(string id, JobProgress progress, CancellationToken cancellationToken);
 
+    /// <summary>Records a sampler preview of a running job as an event (best effort: never fails the job).</summary>
+    ValueTask ReportPreviewAsync(string id, JobPreview preview, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Jobs submitted with POST /jobs (<see cref="JobRequest.RetainOutputs"/>) that are still retained, newest first, up to
+    /// <paramref name="limit"/>, starting after <paramref name="before"/> (from the newest when null).
+    /// </summary>
+    ValueTask<IReadOnlyList<JobRecord>> ListAsync(JobListCursor? before, int limit, CancellationToken cancellationToken);
+
     /// <summary>Records the end of a job (once; later calls are ignored) and wakes its waiters. True when this call ended it.</summary>
     ValueTask<bool> CompleteAsync(string id, JobResult? result, JobFailure? failure, CancellationToken cancellationToken);
 

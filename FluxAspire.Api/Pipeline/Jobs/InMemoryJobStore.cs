@@ -62,6 +62,28 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask ReportPreviewAsync(string id, JobPreview preview, CancellationToken cancellationToken)
+    {
+        if (_jobs.TryGetValue(id, out var entry))
+        {
+            lock (entry)
+            {
+                if (entry.Record.Status == JobStatus.Running)
+                {
+                    entry.Append(JobEventKind.Preview, JobStatus.Running, time.GetUtcNow(), attempt: entry.Record.Attempts, preview: preview);
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<JobRecord>> ListAsync(JobListCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        var jobs = _jobs.Values.Select(e => e.Record).Where(r => r.Request.RetainOutputs && (before is null || before.IsAfter(r)));
+        return ValueTask.FromResult<IReadOnlyList<JobRecord>>(JobListCursor.NewestFirst(jobs).Take(limit).ToList());
+    }
+
     public async IAsyncEnumerable<JobEvent> ReadEventsAsync(string id, string? afterEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!_jobs.TryGetValue(id, out var entry))
@@ -187,6 +209,7 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
                 Failure = failure,
             };
             entry.Append(JobEventKind.Ended, final.Status, now, attempt: final.Attempts);
+            entry.ForgetPreviews();
         }
 
         entry.Ended.TrySetResult(final);
@@ -317,10 +340,22 @@ public sealed class InMemoryJobStore(IOptions<JobsOptions> options, TimeProvider
         /// <summary>Completed (and replaced) on every new event, so readers wait without polling.</summary>
         public TaskCompletionSource Changed { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Adds an event; the caller holds the lock on this entry (or owns it alone).</summary>
-        public void Append(JobEventKind kind, JobStatus status, DateTimeOffset at, JobProgress? progress = null, int attempt = 0)
+        /// <summary>Lets the images of an ended job's previews go (its final image replaces them); the events keep their ids.</summary>
+        public void ForgetPreviews()
         {
-            Events.Add(new JobEvent((Events.Count + 1).ToString(CultureInfo.InvariantCulture), kind, status, at, progress, attempt));
+            for (var i = 0; i < Events.Count; i++)
+            {
+                if (Events[i].Preview is not null)
+                {
+                    Events[i] = Events[i] with { Preview = null };
+                }
+            }
+        }
+
+        /// <summary>Adds an event; the caller holds the lock on this entry (or owns it alone).</summary>
+        public void Append(JobEventKind kind, JobStatus status, DateTimeOffset at, JobProgress? progress = null, int attempt = 0, JobPreview? preview = null)
+        {
+            Events.Add(new JobEvent((Events.Count + 1).ToString(CultureInfo.InvariantCulture), kind, status, at, progress, attempt) { Preview = preview });
             var changed = Changed;
             Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             changed.TrySetResult();

@@ -4,7 +4,11 @@ namespace FluxAspire.Api.Pipeline.Jobs;
 /// One change in a job's life, in order; GET /jobs/{id}/events streams these. <see cref="Id"/> is opaque and increasing
 /// per job (a Redis stream entry id, or a counter in memory): a reconnecting client passes the last one it saw.
 /// </summary>
-public sealed record JobEvent(string Id, JobEventKind Kind, JobStatus Status, DateTimeOffset At, JobProgress? Progress = null, int Attempt = 0);
+public sealed record JobEvent(string Id, JobEventKind Kind, JobStatus Status, DateTimeOffset At, JobProgress? Progress = null, int Attempt = 0)
+{
+    /// <summary>Set on a <see cref="JobEventKind.Preview"/> event; null once the job has ended and its previews were let go.</summary>
+    public JobPreview? Preview { get; init; }
+}
 
 public enum JobEventKind
 {
@@ -13,6 +17,9 @@ public enum JobEventKind
 
     /// <summary>A sampler step; <see cref="JobEvent.Progress"/> is set.</summary>
     Progress,
+
+    /// <summary>A sampler preview (only for jobs submitted with previews on); <see cref="JobEvent.Preview"/> is set.</summary>
+    Preview,
 
     /// <summary>The job ended; <see cref="JobEvent.Status"/> is final. Always the last event.</summary>
     Ended,

@@ -32,6 +32,9 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// not just <see cref="JobsOptions.ResultRetention"/> (a waiter collects them at once).</summary>
     public bool RetainOutputs { get; init; }
 
+    /// <summary>Pass ComfyUI's sampler previews on as "preview" events (POST /jobs with "previews": true).</summary>
+    public bool Previews { get; init; }
+
     /// <summary>Run on this replica's ComfyUI, never through the shared queue (warmup loads the model here).</summary>
     public bool RunHere { get; init; }
 

@@ -316,7 +316,7 @@ public sealed partial class JobWorker(
             }
 
             return ReportProgressAsync(request.Id, progress, token);
-        }, cancellationToken);
+        }, JobPreviewReporter.For(request, store, options.Value, time, logger), cancellationToken);
         var files = await JobTelemetry.FetchOutputsAsync(request.Id, () => lane.Outputs.CollectAsync(run.History, cancellationToken));
         roundTrip.Stop();
         // Every finished prompt passes here, so this is where the time ComfyUI takes per prompt is learnt (Retry-After);

@@ -67,6 +67,13 @@ public sealed class JobsOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StoreOutageWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The least time between two sampler previews passed on for one job (POST /jobs with "previews": true); the first
+    /// always goes out. A FLUX step on a GPU takes longer than this, so each step's preview is seen. Zero: every preview.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a finished job (its id and status) stays in the store after it ended.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(5);

@@ -48,6 +48,15 @@ internal static class RedisJobScripts
         return 1
         """;
 
+    /// <summary>ARGV: preview json (step, max, node, content type), image bytes, now ms, channel, id. Ignored unless the job runs.</summary>
+    public const string Preview = """
+        if redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+        """ + AddEvent + """
+        'kind', 'preview', 'status', 'running', 'at', ARGV[3], 'preview', ARGV[1], 'image', ARGV[2], 'attempt', redis.call('HGET', KEYS[1], 'attempts'))
+        redis.call('PUBLISH', ARGV[4], ARGV[5])
+        return 1
+        """;
+
     /// <summary>
     /// ARGV: final status, now ms, result description or '', failure or '', ttl ms, channel, id, result retention ms, then
     /// the bytes of each output; KEYS[3..] are their keys. The outputs are written only if this call ends the job, and

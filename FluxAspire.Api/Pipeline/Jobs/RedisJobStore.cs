@@ -43,7 +43,52 @@ public sealed class RedisJobStore(
             StoredJob.Serialize(job.Request), StoredJob.Millis(job.Deadline), StoredJob.Millis(job.CreatedAt), (long)ttl.TotalMilliseconds,
             RedisKeys.JobChanged.ToString(), job.Id, job.Request.RetainOutputs ? 1 : 0,
         ]);
+        if (added == 1 && job.Request.RetainOutputs)
+        {
+            await RememberRecentAsync(job, ttl);
+        }
+
         return added == 1;
+    }
+
+    /// <summary>Lists the job for GET /jobs, and lets go of those whose hash has certainly expired.</summary>
+    private async Task RememberRecentAsync(JobRecord job, TimeSpan ttl)
+    {
+        var db = Db;
+        var longestLife = Options.Timeout + Options.Retention + TimeSpan.FromMinutes(1);
+        await Task.WhenAll(
+            db.SortedSetAddAsync(RedisKeys.Recent, job.Id, StoredJob.Millis(job.CreatedAt)),
+            db.SortedSetRemoveRangeByScoreAsync(RedisKeys.Recent, double.NegativeInfinity, StoredJob.Millis(time.GetUtcNow() - longestLife), Exclude.Stop),
+            db.KeyExpireAsync(RedisKeys.Recent, longestLife > ttl ? longestLife : ttl));
+    }
+
+    public ValueTask ReportPreviewAsync(string id, JobPreview preview, CancellationToken cancellationToken)
+    {
+        // Fire and forget, as progress: the worker goes on with the job; a lost preview is no loss.
+        _ = Db.ScriptEvaluateAsync(RedisJobScripts.Preview, Keys(id),
+            [StoredJob.Describe(preview), preview.Image, Now(), RedisKeys.JobProgressed.ToString(), id], CommandFlags.FireAndForget);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<IReadOnlyList<JobRecord>> ListAsync(JobListCursor? before, int limit, CancellationToken cancellationToken)
+    {
+        var db = Db;
+        var found = new List<JobRecord>();
+        var max = before is null ? double.PositiveInfinity : StoredJob.Millis(before.CreatedAt);
+        var batchSize = limit + 16;
+        for (var skip = 0L; found.Count < limit; skip += batchSize)
+        {
+            var batch = await db.SortedSetRangeByScoreWithScoresAsync(RedisKeys.Recent, double.NegativeInfinity, max, Exclude.None, Order.Descending, skip, batchSize);
+            var ids = batch.Where(e => before is null || e.Score < max || string.CompareOrdinal(e.Element.ToString(), before.Id) < 0).Select(e => e.Element.ToString());
+            var records = await Task.WhenAll(ids.Select(async jobId => StoredJob.Read(await db.HashGetAllAsync(RedisKeys.Job(jobId)))));
+            found.AddRange(records.OfType<JobRecord>());
+            if (batch.Length < batchSize)
+            {
+                break;
+            }
+        }
+
+        return JobListCursor.NewestFirst(found).Take(limit).ToList();
     }
 
     public async ValueTask<JobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>

@@ -25,6 +25,9 @@ internal static class RedisKeys
     /// <summary>Published with "id\nreason" to stop a job on whichever replica runs it.</summary>
     public static readonly RedisChannel Cancel = RedisChannel.Literal(Prefix + "cancel");
 
+    /// <summary>POST /jobs jobs by creation time (ms), for GET /jobs; members past the longest job life are trimmed on add.</summary>
+    public static readonly RedisKey Recent = Prefix + "recent-jobs";
+
     /// <summary>The job's hash: request, status, times, attempts, replica, progress, result description, failure.</summary>
     public static RedisKey Job(string id) => $"{Prefix}job:{id}";
 

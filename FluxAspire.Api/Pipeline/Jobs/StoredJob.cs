@@ -60,17 +60,27 @@ internal static class StoredJob
         {
             "progress" => JobEventKind.Progress,
             "ended" => JobEventKind.Ended,
+            "preview" => JobEventKind.Preview,
             _ => JobEventKind.Status,
         };
         var progress = entry["progress"];
+        var preview = kind == JobEventKind.Preview && entry["preview"] is { IsNullOrEmpty: false } meta && entry["image"] is { IsNullOrEmpty: false } image
+            ? JsonSerializer.Deserialize<JobPreview>(meta.ToString(), Json)! with { Image = (byte[])image! }
+            : null;
         return new JobEvent(
             entry.Id.ToString(),
             kind,
             ParseStatus(entry["status"].ToString()),
             DateTimeOffset.FromUnixTimeMilliseconds((long)entry["at"]),
             progress.IsNullOrEmpty ? null : JsonSerializer.Deserialize<JobProgress>(progress.ToString(), Json),
-            entry["attempt"].TryParse(out int attempt) ? attempt : 0);
+            entry["attempt"].TryParse(out int attempt) ? attempt : 0)
+        {
+            Preview = preview,
+        };
     }
+
+    /// <summary>A preview's description for its stream entry; the image goes beside it as raw bytes.</summary>
+    public static string Describe(JobPreview preview) => JsonSerializer.Serialize(preview with { Image = [] }, Json);
 
     private static JobResult ReadResult(string json)
     {
