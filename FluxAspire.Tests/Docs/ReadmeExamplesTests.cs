@@ -1,7 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using FluxAspire.Tests.Api.Integration;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Azure.Storage.Blobs;
+using FluxAspire.Tests.Api.Outbound;
+using FluxAspire.Tests.Api.Storage;
 
 namespace FluxAspire.Tests.Docs;
 
@@ -11,7 +16,8 @@ namespace FluxAspire.Tests.Docs;
 /// fail with a 500. Examples whose body holds a placeholder ("…") or a shell substitution ("$(") cannot be sent as they
 /// are and are left out by that rule, not by name. Hosts under example.com are placeholders (RFC 2606): an example may
 /// be refused only because such a host does not resolve. The README's own set-up steps for the workflows folder (its
-/// <c>cp</c> and <c>cat &gt; … &lt;&lt;'JSON'</c> lines) are applied to a copy of it first, so its portrait endpoint exists.
+/// <c>cp</c> and <c>cat &gt; … &lt;&lt;'JSON'</c> lines) are applied to a copy of it first, so its portrait endpoint exists;
+/// its storage examples run against emulators configured as the README's set-up lines say (see <see cref="ReadmeApi"/>).
 /// </summary>
 public sealed partial class ReadmeExamplesTests(ReadmeApi env) : IClassFixture<ReadmeApi>
 {
@@ -95,9 +101,73 @@ public sealed partial class ReadmeExamplesTests(ReadmeApi env) : IClassFixture<R
     }
 }
 
-/// <summary>The API on the simulator with a workflows folder set up as the README tells the reader to.</summary>
-public sealed partial class ReadmeApi() : ApiWithSimulator(["--step-ms", "5"], new() { ["Workflows__Directory"] = SetUpWorkflows() })
+/// <summary>
+/// The API on the simulator with a workflows folder set up as the README tells the reader to, and every storage provider
+/// configured as the README's storage examples show (AWS_REGION, AZURE_STORAGE_CONNECTION_STRING, HF_TOKEN), each pointed
+/// at a real emulator on loopback (s3rver, Azurite, the Hub stand-in) that holds the buckets, container, objects and repo
+/// the examples name.
+/// </summary>
+public sealed partial class ReadmeApi : IAsyncLifetime
 {
+    private EmulatorProcess? _s3;
+    private EmulatorProcess? _azurite;
+    private LocalReceiver? _hub;
+    private SimulatorProcess? _simulator;
+
+    public ApiProcess Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await EmulatorProcess.StartS3Async("my-renders", "my-inputs", "my-models");
+        _azurite = await EmulatorProcess.StartAzuriteAsync();
+        _hub = await LocalReceiver.StartAsync();
+        HubStandIn.Install(_hub);
+        _simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
+        using (var s3 = new AmazonS3Client(new BasicAWSCredentials(EmulatorProcess.S3AccessKey, EmulatorProcess.S3SecretKey),
+            new AmazonS3Config
+            {
+                ServiceURL = _s3.BaseAddress.ToString(),
+                AuthenticationRegion = "eu-central-1",
+                ForcePathStyle = true,
+                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            }))
+        {
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = "my-inputs", Key = "photos/cat.png", InputStream = new MemoryStream(StorageImages.Png(320, 192)), UseChunkEncoding = false,
+            });
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = "my-models", Key = "loras/style.safetensors", InputStream = new MemoryStream(new byte[4096]), UseChunkEncoding = false,
+            });
+        }
+
+        await new BlobServiceClient(_azurite.AzuriteConnectionString).CreateBlobContainerAsync("renders");
+        Api = await ApiProcess.StartAsync(_simulator.BaseAddress, new Dictionary<string, string>
+        {
+            ["Workflows__Directory"] = SetUpWorkflows(),
+            ["ComfyUI__ModelsDirectory"] = Path.Combine(_simulator.BaseDirectory, "models"),
+            ["OutboundUrls__Allow__0"] = _hub.HostPort,
+            ["AWS_REGION"] = "eu-central-1",
+            ["AWS_ENDPOINT_URL"] = _s3.BaseAddress.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = EmulatorProcess.S3AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = EmulatorProcess.S3SecretKey,
+            ["AZURE_STORAGE_CONNECTION_STRING"] = _azurite.AzuriteConnectionString,
+            ["HF_TOKEN"] = "hf_readme_token",
+            ["HF_ENDPOINT"] = _hub.BaseAddress.ToString(),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Api is not null) await Api.DisposeAsync();
+        if (_simulator is not null) await _simulator.DisposeAsync();
+        if (_hub is not null) await _hub.DisposeAsync();
+        if (_azurite is not null) await _azurite.DisposeAsync();
+        if (_s3 is not null) await _s3.DisposeAsync();
+    }
+
     private static string SetUpWorkflows()
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
