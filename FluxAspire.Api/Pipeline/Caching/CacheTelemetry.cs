@@ -12,6 +12,11 @@ internal static class CacheTelemetry
     private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("fluxaspire.cache.requests", "{request}",
         "Synchronous requests by cache outcome: hit, miss, bypass (Cache-Control), uncacheable (no explicit seed, no-store, cache off).");
 
+    private static readonly Counter<long> Bytes = Meter.CreateCounter<long>("fluxaspire.cache.bytes", "By",
+        "Output bytes the result cache stored (direction stored) and served to hits (direction served).");
+
+    public static void RecordBytes(string direction, long bytes) => Bytes.Add(bytes, new KeyValuePair<string, object?>("direction", direction));
+
     public static void Record(CacheOutcome outcome)
     {
         var name = outcome.ToString().ToLowerInvariant();

@@ -29,6 +29,11 @@ public sealed partial class ResultCache(IResultCacheStore store, IOptions<CacheO
         {
             var entry = await store.GetAsync(key, cancellationToken).WaitAsync(options.Value.Timeout, time, cancellationToken);
             Succeeded();
+            if (entry is not null)
+            {
+                CacheTelemetry.RecordBytes("served", entry.TotalBytes);
+            }
+
             return entry;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -58,6 +63,7 @@ public sealed partial class ResultCache(IResultCacheStore store, IOptions<CacheO
         {
             await store.SetAsync(key, entry, options.Value.Ttl, cancellationToken).WaitAsync(options.Value.Timeout, time, cancellationToken);
             Succeeded();
+            CacheTelemetry.RecordBytes("stored", entry.TotalBytes);
             LogStored(result.Id, store.Kind, options.Value.Ttl);
             return true;
         }

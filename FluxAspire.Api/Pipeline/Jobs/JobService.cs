@@ -39,6 +39,7 @@ public sealed class JobService(
 
         JobTelemetry.RecordAccepted(request);
         await ending.EndAsync(request, result, null);
+        JobTelemetry.RecordEnd(null, time.GetUtcNow() - request.ReceivedAt, request.Workflow); // no worker ever sees it
         return await store.GetAsync(request.Id, cancellationToken) ?? job;
     }
 
@@ -81,6 +82,12 @@ public sealed class JobService(
 
         reason ??= JobFailures.Cancelled();
         var ended = await ending.EndAsync(job.Request, null, reason);
+        if (ended && job.Status == JobStatus.Queued)
+        {
+            // Never started, so no worker records its end; a running one's worker does when it stops.
+            JobTelemetry.RecordEnd(reason, time.GetUtcNow() - job.Request.ReceivedAt, job.Request.Workflow);
+        }
+
         if (!worker.TryCancelRunning(id, reason) && job.Status == JobStatus.Running)
         {
             await remote.StopElsewhereAsync(id, reason);
