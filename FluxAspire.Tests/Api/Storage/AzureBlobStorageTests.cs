@@ -11,17 +11,6 @@ namespace FluxAspire.Tests.Api.Storage;
 [Collection(StorageCollection.Name)]
 public sealed class AzureBlobStorageTests(StorageEnvironment env)
 {
-    private readonly HttpClient _http = env.Api.CreateClient();
-
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private async Task<(HttpStatusCode Status, JsonObject Body, string Text)> PostAsync(string path, JsonObject body)
-    {
-        using var response = await _http.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
-    }
-
     private async Task<BlobContainerClient> ContainerAsync()
     {
         var container = env.BlobClient().GetBlobContainerClient($"c{Guid.NewGuid():N}");
@@ -33,10 +22,10 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
     public async Task Sync_upload_answers_200_with_the_blob_urls_after_the_blobs_exist()
     {
         var container = await ContainerAsync();
-        var id = NewId("az-sync");
+        var id = StorageEnvironment.NewId("az-sync");
         var graph = TestGraphs.Flux(256, 256, 1, seed: 3);
         graph["27"]!["inputs"]!["batch_size"] = 2;
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = graph,
             ["id"] = id,
@@ -60,8 +49,8 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
     public async Task Async_upload_of_webp_outputs_answers_202_and_the_blobs_arrive()
     {
         var container = await ContainerAsync();
-        var id = NewId("az-async");
-        var (status, body, text) = await PostAsync("/workflow/text2img", new JsonObject
+        var id = StorageEnvironment.NewId("az-async");
+        var (status, body, text) = await env.PostAsync("/workflow/text2img", new JsonObject
         {
             ["input"] = new JsonObject { ["prompt"] = "a lighthouse", ["width"] = 256, ["height"] = 256, ["steps"] = 1, ["seed"] = 9 },
             ["id"] = id,
@@ -86,7 +75,7 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
     [Fact]
     public async Task A_missing_container_is_a_502_naming_the_provider_the_container_and_the_azure_error_code()
     {
-        var (status, problem, text) = await PostAsync("/prompt", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["azure_blob_upload"] = new JsonObject { ["container"] = "no-such-container" },
@@ -105,7 +94,7 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
         var blob = container.GetBlobClient("inputs/photo.png");
         await blob.UploadAsync(new BinaryData(StorageImages.Png(288, 160)));
 
-        var (status, body, text) = await PostAsync("/workflow/img2img", new JsonObject
+        var (status, body, text) = await env.PostAsync("/workflow/img2img", new JsonObject
         {
             ["input"] = new JsonObject { ["prompt"] = "winter", ["image"] = blob.Uri.ToString(), ["seed"] = 2, ["steps"] = 1 },
         });
@@ -118,7 +107,7 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
     [Fact]
     public async Task Bad_azure_blob_upload_fields_are_400s_naming_them()
     {
-        var (status, problem, text) = await PostAsync("/prompt", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["azure_blob_upload"] = new JsonObject { ["blob_prefix"] = 3 },

@@ -9,25 +9,14 @@ namespace FluxAspire.Tests.Api.Storage;
 [Collection(StorageCollection.Name)]
 public sealed class HuggingFaceUploadTests(StorageEnvironment env)
 {
-    private readonly HttpClient _http = env.Api.CreateClient();
-
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private async Task<(HttpStatusCode Status, JsonObject Body, string Text)> PostAsync(string path, JsonObject body)
-    {
-        using var response = await _http.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
-    }
-
     private string Hub => env.Receiver.BaseAddress.ToString().TrimEnd('/');
 
     [Fact]
     public async Task Sync_upload_commits_lfs_files_and_answers_with_resolve_urls()
     {
         var repo = $"me/run-{Guid.NewGuid():N}";
-        var id = NewId("hf-sync");
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        var id = StorageEnvironment.NewId("hf-sync");
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["id"] = id,
@@ -65,8 +54,8 @@ public sealed class HuggingFaceUploadTests(StorageEnvironment env)
     public async Task Async_dataset_upload_of_webp_commits_regular_files_inline()
     {
         var repo = $"me/set-{Guid.NewGuid():N}";
-        var id = NewId("hf-async");
-        var (status, _, text) = await PostAsync("/prompt", new JsonObject
+        var id = StorageEnvironment.NewId("hf-async");
+        var (status, _, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["id"] = id,
@@ -86,7 +75,7 @@ public sealed class HuggingFaceUploadTests(StorageEnvironment env)
     public async Task A_503_from_the_hub_is_retried_with_backoff()
     {
         var repo = $"me/flaky-{Guid.NewGuid():N}";
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["hf_upload"] = new JsonObject { ["repo"] = repo },
@@ -102,7 +91,7 @@ public sealed class HuggingFaceUploadTests(StorageEnvironment env)
     [Fact]
     public async Task A_missing_repo_is_a_502_with_the_hubs_error_code_and_no_token()
     {
-        var (status, problem, text) = await PostAsync("/prompt", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["hf_upload"] = new JsonObject { ["repo"] = "me/missing" },
@@ -119,7 +108,7 @@ public sealed class HuggingFaceUploadTests(StorageEnvironment env)
     {
         const string token = "hf_request_token_for_this_repo";
         var repo = $"me/other-{Guid.NewGuid():N}";
-        var (status, _, text) = await PostAsync("/prompt", new JsonObject
+        var (status, _, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["hf_upload"] = new JsonObject { ["repo"] = repo },

@@ -14,15 +14,6 @@ public sealed class S3StorageTests(StorageEnvironment env)
 {
     private readonly HttpClient _http = env.Api.CreateClient();
 
-    private static string NewId(string name) => $"{name}-{Guid.NewGuid():N}";
-
-    private async Task<(HttpStatusCode Status, JsonObject Body, string Text)> PostAsync(string path, JsonObject body)
-    {
-        using var response = await _http.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
-    }
-
     private async Task<(byte[] Bytes, string ContentType)> GetObjectAsync(string bucket, string key)
     {
         using var s3 = env.S3Client();
@@ -48,8 +39,8 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task Sync_upload_answers_200_with_s3_urls_after_the_objects_are_in_the_bucket()
     {
-        var id = NewId("s3-sync");
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        var id = StorageEnvironment.NewId("s3-sync");
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: 5),
             ["id"] = id,
@@ -70,14 +61,14 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task Outputs_over_the_threshold_go_as_multipart_uploads_and_small_ones_as_one_put()
     {
-        var id = NewId("s3-multipart");
-        var large = await PostAsync("/prompt", new JsonObject
+        var id = StorageEnvironment.NewId("s3-multipart");
+        var large = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(1024, 1024, 1, seed: 8),
             ["id"] = id,
             ["s3"] = new JsonObject { ["bucket"] = StorageEnvironment.OutputBucket, ["prefix"] = "multipart/" },
         });
-        var small = await PostAsync("/prompt", new JsonObject
+        var small = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1, seed: 8),
             ["id"] = id + "-small",
@@ -128,10 +119,10 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task Async_upload_answers_202_at_once_and_every_image_arrives()
     {
-        var id = NewId("s3-async");
+        var id = StorageEnvironment.NewId("s3-async");
         var graph = TestGraphs.Flux(256, 256, 1);
         graph["27"]!["inputs"]!["batch_size"] = 3;
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = graph,
             ["id"] = id,
@@ -149,11 +140,11 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task Webhook_v2_lists_the_s3_urls_of_webp_outputs()
     {
-        var id = NewId("s3-webp");
+        var id = StorageEnvironment.NewId("s3-webp");
         var graph = TestGraphs.Flux(256, 256, 1);
         graph["27"]!["inputs"]!["batch_size"] = 2;
         var hook = $"/hooks/{id}";
-        var (status, _, text) = await PostAsync("/prompt", new JsonObject
+        var (status, _, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = graph,
             ["id"] = id,
@@ -181,7 +172,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task A_missing_bucket_is_a_502_naming_the_provider_the_bucket_and_the_s3_error_code()
     {
-        var (status, problem, text) = await PostAsync("/prompt", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["s3"] = new JsonObject { ["bucket"] = "no-such-bucket", ["prefix"] = "x/" },
@@ -199,8 +190,8 @@ public sealed class S3StorageTests(StorageEnvironment env)
         // s3rver checks the access key id (it does not recompute SigV4 signatures), so the wrong key is the id.
         const string keyId = "AKIAWRONGKEY4711";
         const string secret = "wrong-secret-do-not-echo-4711";
-        var id = NewId("s3-badkeys");
-        var (status, problem, text) = await PostAsync("/prompt", new JsonObject
+        var id = StorageEnvironment.NewId("s3-badkeys");
+        var (status, problem, text) = await env.PostAsync("/prompt", new JsonObject
         {
             ["prompt"] = TestGraphs.Flux(256, 256, 1),
             ["id"] = id,
@@ -227,7 +218,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task Bad_s3_fields_are_400s_naming_them()
     {
-        var (status, problem, text) = await PostAsync("/workflow/text2img", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/workflow/text2img", new JsonObject
         {
             ["input"] = new JsonObject { ["prompt"] = "p" },
             ["s3"] = new JsonObject { ["bucket"] = "Not_A_Bucket", ["async"] = "soon", ["region"] = "x" },
@@ -255,7 +246,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
             });
         }
 
-        var (status, body, text) = await PostAsync("/workflow/img2img", new JsonObject
+        var (status, body, text) = await env.PostAsync("/workflow/img2img", new JsonObject
         {
             ["input"] = new JsonObject { ["prompt"] = "night", ["image"] = $"s3://{StorageEnvironment.InputBucket}/{key}", ["seed"] = 1, ["steps"] = 1 },
         });
@@ -268,7 +259,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
     [Fact]
     public async Task A_missing_s3_image_input_is_a_400_naming_the_input_and_the_s3_error()
     {
-        var (status, problem, text) = await PostAsync("/workflow/img2img", new JsonObject
+        var (status, problem, text) = await env.PostAsync("/workflow/img2img", new JsonObject
         {
             ["input"] = new JsonObject { ["prompt"] = "night", ["image"] = $"s3://{StorageEnvironment.InputBucket}/no/such.png" },
         });
@@ -291,7 +282,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
         var graph = TestGraphs.Flux(256, 256, 1);
         graph["30"]!["inputs"]!["ckpt_name"] = url;
 
-        var (status, body, text) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
+        var (status, body, text) = await env.PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
 
         Assert.True(status == HttpStatusCode.OK, text);
         Assert.Equal(cacheName, (string?)body["prompt"]!["30"]!["inputs"]!["ckpt_name"]);
@@ -299,7 +290,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
 
         // Cached by URL: gone from the bucket, the same URL still runs from the file it left.
         await s3.DeleteObjectAsync(StorageEnvironment.InputBucket, key);
-        var (again, _, againText) = await PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
+        var (again, _, againText) = await env.PostAsync("/prompt", new JsonObject { ["prompt"] = graph.DeepClone() });
         Assert.True(again == HttpStatusCode.OK, againText);
     }
 
@@ -314,7 +305,7 @@ public sealed class S3StorageTests(StorageEnvironment env)
         }
 
         var name = $"s3-{Guid.NewGuid():N}.safetensors";
-        var (status, body, text) = await PostAsync("/download", new JsonObject
+        var (status, body, text) = await env.PostAsync("/download", new JsonObject
         {
             ["url"] = $"s3://{StorageEnvironment.InputBucket}/{key}",
             ["model_type"] = "loras",

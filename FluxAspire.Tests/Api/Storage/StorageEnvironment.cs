@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
@@ -70,6 +71,18 @@ public sealed class StorageEnvironment : IAsyncLifetime
             ["HF_TOKEN"] = HubToken,
             ["HF_ENDPOINT"] = Receiver.BaseAddress.ToString(),
         });
+    }
+
+    /// <summary>A job id of its own for each test (the environment is shared by the storage tests).</summary>
+    public static string NewId(string name) => $"{name}-{Guid.NewGuid():N}";
+
+    /// <summary>POSTs <paramref name="body"/> to the API; its status, JSON body and text.</summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body, string Text)> PostAsync(string path, JsonObject body)
+    {
+        using var http = Api.CreateClient();
+        using var response = await http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonNode.Parse(text)!.AsObject(), text);
     }
 
     /// <summary>An S3 client of the test's own, to put inputs and read back what the API uploaded.</summary>
