@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Azure.Storage.Blobs;
@@ -123,15 +122,7 @@ public sealed partial class ReadmeApi : IAsyncLifetime
         _hub = await LocalReceiver.StartAsync();
         HubStandIn.Install(_hub);
         _simulator = await SimulatorProcess.StartAsync("--step-ms", "5");
-        using (var s3 = new AmazonS3Client(new BasicAWSCredentials(EmulatorProcess.S3AccessKey, EmulatorProcess.S3SecretKey),
-            new AmazonS3Config
-            {
-                ServiceURL = _s3.BaseAddress.ToString(),
-                AuthenticationRegion = "eu-central-1",
-                ForcePathStyle = true,
-                RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-                ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            }))
+        using (var s3 = _s3.CreateS3Client("eu-central-1"))
         {
             await s3.PutObjectAsync(new PutObjectRequest
             {

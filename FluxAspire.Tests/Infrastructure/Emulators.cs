@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
 
 namespace FluxAspire.Tests.Infrastructure;
 
@@ -45,6 +47,16 @@ public sealed class EmulatorProcess : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Azurite's connection string (path-style account, as the emulator serves it).</summary>
+    /// <summary>An S3 client of the test's own for this s3rver (path-style, its keys), to put inputs and read uploads.</summary>
+    public AmazonS3Client CreateS3Client(string region = "us-east-1") => new(new BasicAWSCredentials(S3AccessKey, S3SecretKey), new AmazonS3Config
+    {
+        ServiceURL = BaseAddress.ToString(),
+        AuthenticationRegion = region,
+        ForcePathStyle = true,
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
+
     public string AzuriteConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccount};AccountKey={AzuriteKey};BlobEndpoint=http://127.0.0.1:{Port}/{AzuriteAccount};";
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using Amazon.S3;
 using Azure.Storage.Blobs;
 using FluxAspire.Tests.Api.Outbound;
@@ -86,14 +85,7 @@ public sealed class StorageEnvironment : IAsyncLifetime
     }
 
     /// <summary>An S3 client of the test's own, to put inputs and read back what the API uploaded.</summary>
-    public AmazonS3Client S3Client() => new(new BasicAWSCredentials(EmulatorProcess.S3AccessKey, EmulatorProcess.S3SecretKey), new AmazonS3Config
-    {
-        ServiceURL = S3.BaseAddress.ToString(),
-        AuthenticationRegion = "us-east-1",
-        ForcePathStyle = true,
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
+    public AmazonS3Client S3Client() => S3.CreateS3Client();
 
     public BlobServiceClient BlobClient() => new(Azurite.AzuriteConnectionString);
 
