@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using FluxAspire.Api.Operations.Telemetry;
 
 namespace FluxAspire.Api.Pipeline.Caching;
 
@@ -7,7 +8,7 @@ namespace FluxAspire.Api.Pipeline.Caching;
 /// the application ("FluxAspire.Api").</summary>
 internal static class CacheTelemetry
 {
-    private static readonly Meter Meter = Operations.Telemetry.ApiTelemetry.Meter;
+    private static readonly Meter Meter = ApiTelemetry.Meter;
 
     private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("fluxaspire.cache.requests", "{request}",
         "Synchronous requests by cache outcome: hit, miss, bypass (Cache-Control), uncacheable (no explicit seed, no-store, cache off).");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using FluxAspire.Api.Operations.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace FluxAspire.Api.Pipeline.Comfy;
@@ -36,17 +37,17 @@ public sealed partial class ComfyPromptRunner(
         var settings = options.Value;
         using var subscription = events.Subscribe(promptId);
         var timeline = new ComfyExecutionTimeline();
-        using (var submit = Operations.Telemetry.ApiTelemetry.Source.StartActivity("comfyui submit"))
+        using (var submit = ApiTelemetry.Source.StartActivity("comfyui submit"))
         {
-            submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobId, promptId);
-            submit?.SetTag(Operations.Telemetry.ApiTelemetry.JobAttempt, submit.Parent?.GetTagItem(Operations.Telemetry.ApiTelemetry.JobAttempt));
+            submit?.SetTag(ApiTelemetry.JobId, promptId);
+            submit?.SetTag(ApiTelemetry.JobAttempt, submit.Parent?.GetTagItem(ApiTelemetry.JobAttempt));
             try
             {
                 await submitter.SubmitAsync(prompt, promptId, socket.ClientId, cancellationToken);
             }
             catch (Exception ex)
             {
-                Operations.Telemetry.ApiTelemetry.Fail(submit, ex.GetType().Name, ex.Message);
+                ApiTelemetry.Fail(submit, ex.GetType().Name, ex.Message);
                 throw;
             }
         }

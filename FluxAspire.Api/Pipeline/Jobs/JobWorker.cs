@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using FluxAspire.Api.Operations.Backpressure;
+using FluxAspire.Api.Operations.Telemetry;
 using FluxAspire.Api.Pipeline.Cleanup;
 using FluxAspire.Api.Pipeline.Comfy;
 using FluxAspire.Api.Pipeline.Inputs;
@@ -131,7 +132,7 @@ public sealed partial class JobWorker(
         var handedBack = false;
         var abandoned = false;
         // Every line logged while this job runs (here, in the runner, in delivery) carries its id as an attribute.
-        using var logScope = logger.BeginScope(new KeyValuePair<string, object>[] { new(Operations.Telemetry.ApiTelemetry.JobId, id) });
+        using var logScope = logger.BeginScope(new KeyValuePair<string, object>[] { new(ApiTelemetry.JobId, id) });
         // Registered before the job starts, so a cancel that races the start is not lost.
         _running[id] = cancel;
         JobRecord? job = null;
@@ -303,7 +304,7 @@ public sealed partial class JobWorker(
     private async Task<JobResult> RunOnComfyAsync(JobRequest request, ComfyLane lane, CancellationToken cancellationToken)
     {
         using var running = lane.Run();
-        Activity.Current?.SetTag(Operations.Telemetry.ApiTelemetry.Backend, lane.Name);
+        Activity.Current?.SetTag(ApiTelemetry.Backend, lane.Name);
         var roundTrip = Stopwatch.StartNew();
         var graph = await lane.Inputs.UploadAsync(request, cancellationToken);
         var firstStep = true;
