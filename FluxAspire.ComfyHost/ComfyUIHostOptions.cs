@@ -18,8 +18,12 @@ public sealed class ComfyUIHostOptions
     /// <summary>The URL of an existing ComfyUI; required in external mode.</summary>
     public Uri? Url { get; set; }
 
+    /// <summary>The simulator's default step: slow enough that a person in the playground sees the progress and previews
+    /// of a 20-step image form over a few seconds, as on a GPU (about 200 ms a FLUX step), without waiting as long.</summary>
+    public const int DefaultSimulatorStepMs = 120;
+
     /// <summary>Simulated milliseconds per sampler step (simulator mode); 0 makes every image as fast as the CPU allows.</summary>
-    public int SimulatorStepMs { get; set; }
+    public int SimulatorStepMs { get; set; } = DefaultSimulatorStepMs;
 
     /// <summary>ComfyUIs to run in container and executable modes, one per GPU (<c>ComfyUI:Gpus</c>: a count, or <c>all</c>
     /// for every GPU <c>nvidia-smi -L</c> lists); <see langword="null"/> means all. Default 1: one ComfyUI with every GPU.</summary>

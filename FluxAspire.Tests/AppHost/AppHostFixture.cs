@@ -29,7 +29,8 @@ public sealed class AppHostFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FluxAspire_AppHost>(
             // Dispose returns at once; DCP reaps the processes in the background (about 20 s) instead of the test waiting ~13 s.
             // Redis: Debian's redis-server whatever the machine has (a container would need an engine that can pull images).
-            ["--DcpPublisher:WaitForResourceCleanup=false", "--Redis:Mode=executable", "--ComfyUI:Mode=simulator"], cts.Token);
+            // The simulator at full speed: the AppHost's default step cost (for people watching the playground) would only slow these tests.
+            ["--DcpPublisher:WaitForResourceCleanup=false", "--Redis:Mode=executable", "--ComfyUI:Mode=simulator", "--ComfyUI:SimulatorStepMs=0"], cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.", LogLevel.Warning));
         // Watch from the moment each process starts: only then are DCP's instance names (the log keys) known.
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>((e, ct) =>

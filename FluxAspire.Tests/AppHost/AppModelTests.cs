@@ -34,7 +34,8 @@ public sealed class AppModelTests
         var port = Assert.IsType<EndpointReferenceExpression>(args[3]);
         Assert.Equal(("http", EndpointProperty.TargetPort), (port.Endpoint.EndpointName, port.Property));
         Assert.Same(comfyui, port.Endpoint.Resource);
-        Assert.Equal(["--step-ms", "0", "--preview-method", "latent2rgb", "--base-directory", comfyui.DataDirectory], args.Skip(4));
+        // A visible pace and previews by default, so the playground shows an image forming (ComfyUIHostOptions.DefaultSimulatorStepMs).
+        Assert.Equal(["--step-ms", "120", "--preview-method", "latent2rgb", "--base-directory", comfyui.DataDirectory], args.Skip(4));
     }
 
     [Fact]

@@ -6,11 +6,11 @@ namespace FluxAspire.Tests.AppHost;
 public sealed class ComfyUIHostOptionsTests
 {
     [Fact]
-    public void Defaults_to_auto_with_the_simulator_at_full_speed()
+    public void Defaults_to_auto_with_the_simulator_at_a_pace_a_person_can_watch()
     {
         var options = ComfyUIHostOptions.From(Config());
 
-        Assert.Equal((ComfyUIMode.Auto, null, 0, "picture"), (options.Mode, options.Url, options.SimulatorStepMs, options.SimulatorImageKind));
+        Assert.Equal((ComfyUIMode.Auto, null, 120, "picture"), (options.Mode, options.Url, options.SimulatorStepMs, options.SimulatorImageKind));
     }
 
     [Theory]

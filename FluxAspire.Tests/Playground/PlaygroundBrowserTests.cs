@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FluxAspire.Tests.Api.Integration;
 using FluxAspire.Tests.JobsApi;
 using Microsoft.Playwright;
 
@@ -9,7 +10,8 @@ namespace FluxAspire.Tests.Playground;
 /// <summary>
 /// The playground in a real browser (Debian's chromium through Playwright) against the API and the simulator as real
 /// processes: a prompt typed and submitted with Enter shows progress, a live preview and the final image at the
-/// requested size; a validation error appears next to its field; a running job is cancelled; the gallery lists jobs
+/// requested size; a validation error appears next to its field; a job waiting behind others shows its queue position;
+/// a running job is cancelled; the gallery lists jobs
 /// after a reload and re-runs one; a phone-sized viewport has no sideways scrolling. Screenshots go to artifacts/playground/.
 /// </summary>
 public sealed class PlaygroundBrowserTests(PlaygroundEnvironment env) : IClassFixture<PlaygroundEnvironment>
@@ -125,6 +127,40 @@ public sealed class PlaygroundBrowserTests(PlaygroundEnvironment env) : IClassFi
         Assert.Equal("canceled", (string?)job.Body["status"]);
         Assert.True((int?)job.Body["progress"]?["value"] < 100);
         await Assertions.Expect(page.Locator($"#gallery li[data-job-id='{id}'] .badge")).ToContainTextAsync("canceled");
+    }
+
+    [Fact]
+    public async Task A_job_waiting_behind_others_shows_its_queue_position_until_it_runs()
+    {
+        // Both of ComfyUI's slots (Jobs:Prefetch=2) busy with long jobs and one more waiting: the page's job is second in line.
+        var jobs = new JobsClient(env.Api.CreateClient());
+        var ahead = new List<string>();
+        foreach (var seed in new ulong[] { 1, 2, 3 })
+        {
+            // A graph, so it may take 1000 steps (a minute): only the cancels below end them.
+            ahead.Add((string)(await jobs.SubmitAsync(new JsonObject { ["prompt"] = TestGraphs.Flux(256, 256, 1000, seed: seed) })).Body["id"]!);
+        }
+
+        await jobs.WaitForStatusAsync(ahead[1], "running");
+        await using var playground = await env.OpenAsync();
+        var page = playground.Page;
+        await playground.ReadyAsync();
+        await FillAsync(page, "a job that waits its turn", 256, 256, steps: 3);
+        var submitted = JobSubmittedAsync(page);
+        await page.Locator("#submit").ClickAsync();
+        var id = await IdOfAsync(await submitted);
+
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Queued — position 2");
+        await playground.ScreenshotAsync("playground-queued", fullPage: false);
+        // A running job ends, the one ahead starts: the page's job moves up (a "queue" event).
+        await jobs.CancelAsync(ahead[0]);
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Queued — position 1");
+        Assert.Equal(1, (int?)(await jobs.GetAsync(id)).Body["queue_position"]);
+
+        foreach (var other in ahead.Skip(1)) await jobs.CancelAsync(other);
+        await page.Locator("#image:not(.preview)[src^='blob:']").WaitForAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Done"));
+        Assert.Empty(playground.ConsoleErrors);
     }
 
     [Fact]

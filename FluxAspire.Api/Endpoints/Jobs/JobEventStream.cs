@@ -13,9 +13,11 @@ namespace FluxAspire.Api.Endpoints.Jobs;
 /// <summary>
 /// GET /jobs/{id}/events as Server-Sent Events: "snapshot" (the job body) on connect, then the job's events from the
 /// store — "status", "progress" and, for a job submitted with "previews": true, "preview" — and a final "succeeded", "failed" or "canceled" event with the final job body,
-/// after which the stream ends. Each event carries the store's event id; a client that reconnects with Last-Event-ID
+/// after which the stream ends. While the job is queued, the stream also reads its place in the queue every
+/// <see cref="JobsApiOptions.QueuePositionInterval"/> and sends a "queue" event when it changed: the place is not an
+/// event of the job (jobs ahead of it starting move it), so it is read, never stored. Each event carries the store's event id; a client that reconnects with Last-Event-ID
 /// continues right after it. The snapshot's id is the position the stream continues from ("0" for the start), so a
-/// client that drops right after it resumes without a gap. Comment lines keep idle connections open.
+/// client that drops right after it resumes without a gap; a "queue" event carries the id of the last event before it, likewise. Comment lines keep idle connections open.
 /// </summary>
 /// <remarks>
 /// Written by hand rather than with TypedResults.ServerSentEvents: that result writes through SseFormatter, which can
@@ -30,7 +32,9 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
     {
         var services = httpContext.RequestServices;
         var store = services.GetRequiredService<IJobStore>();
-        var keepAlive = services.GetRequiredService<IOptions<JobsApiOptions>>().Value.EventsKeepAlive;
+        var queue = services.GetRequiredService<IJobQueue>();
+        var apiOptions = services.GetRequiredService<IOptions<JobsApiOptions>>().Value;
+        var keepAlive = apiOptions.EventsKeepAlive;
         var includeTraceback = services.GetRequiredService<IOptions<ComfyOptions>>().Value.IncludeTraceback;
         var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         var time = services.GetRequiredService<TimeProvider>();
@@ -52,21 +56,38 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
 
         var events = store.ReadEventsAsync(id, lastEventId, aborted).GetAsyncEnumerator(aborted);
         Task<bool>? next = null;
+        var resumeFrom = lastEventId ?? "0";
+        var queued = snapshot.Status == JobStatus.Queued;
+        int? position = null;
+        var lastWrite = time.GetTimestamp();
         try
         {
-            await WriteAsync(lastEventId ?? "0", "snapshot", JobResponse.From(snapshot, includeTraceback));
+            position = await JobsApi.QueuePositionAsync(snapshot, queue, aborted);
+            await WriteAsync(resumeFrom, "snapshot", JobResponse.From(snapshot, includeTraceback) with { QueuePosition = position });
             next = events.MoveNextAsync().AsTask();
             while (true)
             {
                 bool more;
                 try
                 {
-                    more = await next.WaitAsync(keepAlive, time, aborted);
+                    var quiet = TimeSpan.FromTicks(Math.Max(0, (keepAlive - time.GetElapsedTime(lastWrite)).Ticks));
+                    more = await next.WaitAsync(queued && apiOptions.QueuePositionInterval < quiet ? apiOptions.QueuePositionInterval : quiet, time, aborted);
                 }
                 catch (TimeoutException)
                 {
-                    await response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), aborted);
-                    await response.Body.FlushAsync(aborted);
+                    if (queued && await queue.PositionAsync(id, aborted) is { } place && place != position)
+                    {
+                        position = place;
+                        lastWrite = time.GetTimestamp();
+                        await WriteAsync(resumeFrom, "queue", new JobQueueEvent(JobStatus.Queued, place));
+                    }
+                    else if (time.GetElapsedTime(lastWrite) >= keepAlive)
+                    {
+                        lastWrite = time.GetTimestamp();
+                        await response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), aborted);
+                        await response.Body.FlushAsync(aborted);
+                    }
+
                     continue;
                 }
 
@@ -77,6 +98,8 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
 
                 var change = events.Current;
                 next = null;
+                resumeFrom = change.Id;
+                lastWrite = time.GetTimestamp();
                 switch (change.Kind)
                 {
                     case JobEventKind.Ended:
@@ -94,6 +117,12 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
 
                     default:
                         await WriteAsync(change.Id, "status", new JobStatusEvent(change.Status, change.Attempt, change.At.UtcDateTime));
+                        if (queued != (change.Status == JobStatus.Queued))
+                        {
+                            queued = !queued;
+                            position = null; // queued again (handed back): its new place goes out at the next read
+                        }
+
                         break;
                 }
 
@@ -129,6 +158,11 @@ public sealed class JobEventStream(JobRecord snapshot, string? lastEventId) : IR
         public static JobPreviewEvent From(JobPreview preview) =>
             new(preview.Step, preview.Max, preview.Node, $"data:{preview.ContentType};base64,{Convert.ToBase64String(preview.Image)}");
     }
+
+    /// <summary>The data of a "queue" event: a queued job's new place (<see cref="JobResponse.QueuePosition"/>).</summary>
+    private sealed record JobQueueEvent(
+        [property: JsonPropertyName("status"), JsonConverter(typeof(SnakeCaseEnumConverter<JobStatus>))] JobStatus Status,
+        [property: JsonPropertyName("queue_position")] int QueuePosition);
 
     /// <summary>The data of a "status" event.</summary>
     private sealed record JobStatusEvent(

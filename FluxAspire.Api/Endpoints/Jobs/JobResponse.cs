@@ -22,6 +22,12 @@ public sealed record JobResponse
     [Description("The latest sampler step of the running attempt; null before the first step.")]
     public required JobProgressBody? Progress { get; init; }
 
+    [JsonPropertyName("queue_position")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    [Description("While queued, in GET /jobs/{id} and the events stream: the job's place in the queue, counted when read; 1 = the next " +
+        "job to start, 2 = one job ahead of it. Absent otherwise, and while a worker is taking the job.")]
+    public int? QueuePosition { get; init; }
+
     [JsonPropertyName("created_at")]
     [Description("When the request arrived (ISO 8601, UTC).")]
     public required DateTime CreatedAt { get; init; }

@@ -47,8 +47,8 @@ public static class JobsApi
         group.MapGet("/{id}", GetAsync)
             .WithName("GetJob")
             .WithSummary("Get a job")
-            .WithDescription("The job's status (queued, running, succeeded, failed, canceled), latest sampler progress, times, attempts, " +
-                "and its result (outputs with their download URLs, stats) or error ({type, message, details}).")
+            .WithDescription("The job's status (queued, running, succeeded, failed, canceled), while queued its queue_position (1 = next " +
+                "to start), latest sampler progress, times, attempts, and its result (outputs with their download URLs, stats) or error ({type, message, details}).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id}/outputs/{index:int}", GetOutputAsync)
             .WithName("GetJobOutput")
@@ -61,8 +61,9 @@ public static class JobsApi
         group.MapGet("/{id}/events", GetEvents)
             .WithName("GetJobEvents")
             .WithSummary("Follow a job (Server-Sent Events)")
-            .WithDescription("text/event-stream: \"snapshot\" (the job body) on connect, then the job's events from its start — \"status\" " +
-                "({status, attempt, at}), \"progress\" ({value, max, node}, one per sampler step) and, for a job submitted with \"previews\": true " +
+            .WithDescription("text/event-stream: \"snapshot\" (the job body, with queue_position while queued) on connect, then the job's " +
+                "events from its start — \"status\" ({status, attempt, at}), while the job is queued \"queue\" ({status: \"queued\", " +
+                "queue_position}) whenever its place changes (read every Jobs:QueuePositionInterval), \"progress\" ({value, max, node}, one per sampler step) and, for a job submitted with \"previews\": true " +
                 "while ComfyUI runs with a --preview-method, \"preview\" ({step, max, node, image: a data:image/jpeg;base64 URL of the latent, " +
                 "at most one per Jobs:PreviewInterval}) — and finally \"succeeded\", \"failed\" " +
                 "or \"canceled\" with the final job body, after which the stream ends. Every event has an id; reconnect with " +
@@ -83,10 +84,14 @@ public static class JobsApi
         submitter.SubmitAsync(httpContext, cancellationToken);
 
     internal static async Task<Results<Ok<JobResponse>, ProblemHttpResult>> GetAsync(
-        string id, IJobStore store, IOptions<ComfyOptions> comfyOptions, CancellationToken cancellationToken) =>
+        string id, IJobStore store, IJobQueue queue, IOptions<ComfyOptions> comfyOptions, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } job
-            ? TypedResults.Ok(JobResponse.From(job, comfyOptions.Value.IncludeTraceback))
+            ? TypedResults.Ok(JobResponse.From(job, comfyOptions.Value.IncludeTraceback) with { QueuePosition = await QueuePositionAsync(job, queue, cancellationToken) })
             : JobProblems.NotFound(id);
+
+    /// <summary>A queued job's place in the queue, read now (<see cref="JobResponse.QueuePosition"/>); null for any other.</summary>
+    internal static async ValueTask<int?> QueuePositionAsync(JobRecord job, IJobQueue queue, CancellationToken cancellationToken) =>
+        job.Status == JobStatus.Queued ? await queue.PositionAsync(job.Id, cancellationToken) : null;
 
     internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetOutputAsync(
         string id, int index, HttpContext httpContext, IJobStore store, CancellationToken cancellationToken)

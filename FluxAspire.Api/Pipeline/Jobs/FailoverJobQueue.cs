@@ -19,6 +19,24 @@ public sealed partial class FailoverJobQueue(
 
     public int OwnCount => local.OwnCount;
 
+    // A job kept here waits only behind this replica's local jobs; a shared one, behind the stream's waiting entries.
+    public async ValueTask<int?> PositionAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.IsLocal(id))
+        {
+            return await local.PositionAsync(id, cancellationToken);
+        }
+
+        try
+        {
+            return await shared.PositionAsync(id, cancellationToken);
+        }
+        catch (Exception e) when (RedisFailures.IsOutage(e))
+        {
+            return null; // a place is a nicety: Redis being away must not fail the read of the job
+        }
+    }
+
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
         if (store.IsLocal(id))

@@ -18,6 +18,16 @@ public interface IJobQueue
     /// lapse, and the job is taken again.</summary>
     void Abandon(JobTicket ticket);
 
+    /// <summary>
+    /// Where <paramref name="id"/> waits, computed now: 1 when it is the next job a worker takes, 2 behind one other, and
+    /// so on. Null when it is not waiting (taken by a worker and starting, ended, unknown) or, in a shared queue, more
+    /// than <see cref="PositionLimit"/> places back. A job cancelled while queued counts until a worker skips it.
+    /// </summary>
+    ValueTask<int?> PositionAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The farthest place a shared queue counts to (<see cref="PositionAsync"/>), so a read stays cheap.</summary>
+    const int PositionLimit = 1000;
+
     /// <summary>Ids waiting now (a job cancelled while queued counts until the worker skips it).</summary>
     int Count { get; }
 

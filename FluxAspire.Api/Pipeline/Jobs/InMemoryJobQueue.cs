@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace FluxAspire.Api.Pipeline.Jobs;
@@ -9,10 +10,15 @@ public sealed class InMemoryJobQueue : IJobQueue
     // The single-reader channel cannot count its items.
     private int _count;
 
+    // Each waiting id with the order it was queued in, so its place can be counted when someone asks (never otherwise).
+    private readonly ConcurrentDictionary<string, long> _order = new(StringComparer.Ordinal);
+    private long _sequence;
+
     public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
     {
         // Counted before it can be read, so the count never dips below the truth.
         Interlocked.Increment(ref _count);
+        _order[id] = Interlocked.Increment(ref _sequence);
         try
         {
             await _ids.Writer.WriteAsync(id, cancellationToken);
@@ -20,6 +26,7 @@ public sealed class InMemoryJobQueue : IJobQueue
         catch
         {
             Interlocked.Decrement(ref _count);
+            _order.TryRemove(id, out _);
             throw;
         }
     }
@@ -27,7 +34,7 @@ public sealed class InMemoryJobQueue : IJobQueue
     public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)
     {
         var id = await _ids.Reader.ReadAsync(cancellationToken);
-        Interlocked.Decrement(ref _count);
+        Taken(id);
         return new JobTicket(id);
     }
 
@@ -45,11 +52,33 @@ public sealed class InMemoryJobQueue : IJobQueue
 
     public int OwnCount => Count;
 
+    public ValueTask<int?> PositionAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!_order.TryGetValue(id, out var mine))
+        {
+            return ValueTask.FromResult<int?>(null);
+        }
+
+        var ahead = 0;
+        foreach (var (_, order) in _order)
+        {
+            if (order < mine) ahead++;
+        }
+
+        return ValueTask.FromResult<int?>(ahead + 1);
+    }
+
+    private void Taken(string id)
+    {
+        Interlocked.Decrement(ref _count);
+        _order.TryRemove(id, out _);
+    }
+
     public bool TryDequeue(out JobTicket ticket)
     {
         if (_ids.Reader.TryRead(out var id))
         {
-            Interlocked.Decrement(ref _count);
+            Taken(id);
             ticket = new JobTicket(id);
             return true;
         }

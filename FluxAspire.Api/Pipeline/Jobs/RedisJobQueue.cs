@@ -41,6 +41,13 @@ public sealed partial class RedisJobQueue(
         signals.NotifyWorkAdded();
     }
 
+    public async ValueTask<int?> PositionAsync(string id, CancellationToken cancellationToken)
+    {
+        var place = (long)await Db.ScriptEvaluateAsync(RedisJobScripts.QueuePosition, [RedisKeys.Work],
+            [RedisKeys.WorkersGroup, id, IJobQueue.PositionLimit]);
+        return place > 0 ? (int)place : null;
+    }
+
     /// <summary>One look for work without waiting: a lapsed lease of another replica first, then new work. Null when there is none.</summary>
     public async Task<JobTicket?> TryTakeAsync()
     {

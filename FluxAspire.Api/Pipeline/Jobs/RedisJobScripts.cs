@@ -97,4 +97,37 @@ internal static class RedisJobScripts
         redis.call('PUBLISH', ARGV[3], ARGV[4])
         return 1
         """;
+
+    /// <summary>
+    /// KEYS[1]: the work stream. ARGV: consumer group, job id, the farthest place counted. The job's place among the entries
+    /// the group has not been handed yet (those after its last-delivered-id), 1 for the next; 0 when the job is not among
+    /// them (taken, or more than ARGV[3] places back). Read-only: it walks the waiting entries up to the job.
+    /// </summary>
+    public const string QueuePosition = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        local last = '0-0'
+        for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+          local name, delivered
+          for i = 1, #group, 2 do
+            if group[i] == 'name' then name = group[i + 1] elseif group[i] == 'last-delivered-id' then delivered = group[i + 1] end
+          end
+          if name == ARGV[1] then last = delivered end
+        end
+        local limit = tonumber(ARGV[3])
+        local place = 0
+        local from = '(' .. last
+        while place < limit do
+          local entries = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 100)
+          if #entries == 0 then return 0 end
+          for _, entry in ipairs(entries) do
+            place = place + 1
+            local fields = entry[2]
+            for i = 1, #fields, 2 do
+              if fields[i] == 'job' and fields[i + 1] == ARGV[2] then return place end
+            end
+          end
+          from = '(' .. entries[#entries][1]
+        end
+        return 0
+        """;
 }

@@ -364,7 +364,10 @@ async function submit(event) {
 }
 
 function renderJob(job) {
-  if (job.status === "queued") setStatus("Queued: waiting for a free GPU…");
+  // Only the snapshot and "queue" events carry the place; a "status" event keeps the last one seen.
+  if (state.job) state.job.queuePosition = job.status === "queued" ? job.queue_position ?? state.job.queuePosition : null;
+  const place = state.job?.queuePosition;
+  if (job.status === "queued") setStatus(place ? `Queued — position ${place}` : "Queued: waiting for a free GPU…");
   else if (job.status === "running") setStatus("Running…", job.progress ? stepText(job.progress) : "");
 }
 
@@ -441,6 +444,7 @@ async function handleEvent(job, { event, data }) {
       if (["succeeded", "failed", "canceled"].includes(data.status)) { await finish(job, data); return true; }
       return false;
     case "status":
+    case "queue": // a queued job's place moved: { status: "queued", queue_position }
       renderJob(data);
       return false;
     case "progress":
