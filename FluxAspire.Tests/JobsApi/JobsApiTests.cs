@@ -263,7 +263,9 @@ public class JobsApiTests(JobsApiEnvironment env)
         var schemas = document["components"]!["schemas"]!;
         Assert.Equal(["queued", "running", "succeeded", "failed", "canceled"], schemas["JobStatus"]!["enum"]!.AsArray().Select(n => (string?)n));
         Assert.Contains("execution_failed", schemas["JobFailureKind"]!["enum"]!.AsArray().Select(n => (string?)n));
-        Assert.Equal(["id", "status", "progress", "created_at", "started_at", "finished_at", "attempts", "result", "error"],
+        Assert.Equal(["id", "status", "progress", "queue_position", "created_at", "started_at", "finished_at", "attempts", "result", "error"],
             schemas["JobResponse"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("1 = the next job to start", (string?)schemas["JobResponse"]!["properties"]!["queue_position"]!["description"]);
+        Assert.Contains("\"queue\" ({status: \"queued\", queue_position})", (string?)paths["/jobs/{id}/events"]!["get"]!["description"]);
     }
 }

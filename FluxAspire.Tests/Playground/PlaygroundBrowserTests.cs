@@ -151,7 +151,7 @@ public sealed class PlaygroundBrowserTests(PlaygroundEnvironment env) : IClassFi
         var id = await IdOfAsync(await submitted);
 
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Queued — position 2");
-        await playground.ScreenshotAsync("playground-queued", fullPage: false);
+        await playground.ScreenshotAsync("playground-queued");
         // A running job ends, the one ahead starts: the page's job moves up (a "queue" event).
         await jobs.CancelAsync(ahead[0]);
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Queued — position 1");
