@@ -81,7 +81,7 @@ public sealed class AppModelTests
 
         var args = await ArgsOf((ComfyUISimulatorResource)Resource(builder, "comfyui"));
 
-        Assert.Equal(["--step-ms", "0", "--preview-method", "latent2rgb", "--image-kind", "noise"], args.Skip(4).Take(6));
+        Assert.Equal(["--step-ms", "120", "--preview-method", "latent2rgb", "--image-kind", "noise"], args.Skip(4).Take(6));
     }
 
     [Fact]
