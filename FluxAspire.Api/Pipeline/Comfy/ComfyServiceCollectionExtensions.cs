@@ -47,6 +47,9 @@ public static class ComfyServiceCollectionExtensions
                 http.Timeout = options.RequestTimeout;
             })
             .RemoveAllResilienceHandlers()
+            // A job makes several calls (POST /prompt, /history, /view, the cleanup's /history): the factory's logging
+            // handlers cost a log scope each; the HttpClient's own traces and metrics already record every call.
+            .RemoveAllLoggers()
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => ConfigureResilience(resilience, sp.GetRequiredService<IOptions<ComfyOptions>>().Value));
 #pragma warning restore EXTEXP0001

@@ -198,7 +198,7 @@ public sealed class RedisJobStore(
         args[2] = succeeded ? StoredJob.Describe(result!) : "";
         args[3] = failure is null ? "" : StoredJob.Serialize(failure);
         args[4] = (long)Options.Retention.TotalMilliseconds;
-        args[5] = RedisKeys.JobChanged.ToString();
+        args[5] = RedisKeys.JobEnded.ToString();
         args[6] = id;
         // Never past the retention: a job id is free again after it, and its outputs must be gone with it.
         args[7] = Math.Max(1, (long)TimeSpan.FromTicks(Math.Min(Options.ResultRetention.Ticks, Options.Retention.Ticks)).TotalMilliseconds);
@@ -220,7 +220,7 @@ public sealed class RedisJobStore(
             handoff.TrySetResult(handOver && (ended == 1 || oursAlready) ? result : null);
         }
 
-        signals.NotifyJobChanged(id);
+        signals.NotifyJobEnded(id);
         return ended == 1;
     }
 
@@ -228,7 +228,7 @@ public sealed class RedisJobStore(
     {
         while (true)
         {
-            var changed = signals.JobChanged(id);
+            var ended = signals.JobEnded(id);
             // The whole hash (request and graph) only once the job has ended; until then just its status.
             var read = await Db.ScriptEvaluateAsync(RedisJobScripts.ReadIfEnded, [RedisKeys.Job(id)]);
             if (read.Resp2Type == ResultType.Integer && (int)read == -1)
@@ -242,7 +242,7 @@ public sealed class RedisJobStore(
                 return record;
             }
 
-            await WaitAsync(changed, cancellationToken);
+            await WaitAsync(ended, cancellationToken);
         }
     }
 

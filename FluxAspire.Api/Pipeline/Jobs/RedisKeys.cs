@@ -13,8 +13,12 @@ internal static class RedisKeys
     /// <summary>Job ids waiting for a replica, as a stream read by the <see cref="WorkersGroup"/> consumer group.</summary>
     public static readonly RedisKey Work = Prefix + "work";
 
-    /// <summary>Published with a job id whenever that job's status changes (queued, running, ended).</summary>
+    /// <summary>Published with a job id whenever that job's status changes to queued or running.</summary>
     public static readonly RedisChannel JobChanged = RedisChannel.Literal(Prefix + "job-changed");
+
+    /// <summary>Published with a job id when that job ends. A channel of its own, so a waiter for the end (a synchronous
+    /// request) wakes once, not at every status change.</summary>
+    public static readonly RedisChannel JobEnded = RedisChannel.Literal(Prefix + "job-ended");
 
     /// <summary>Published with a job id on each sampler step; only event streams wait for these.</summary>
     public static readonly RedisChannel JobProgressed = RedisChannel.Literal(Prefix + "job-progressed");

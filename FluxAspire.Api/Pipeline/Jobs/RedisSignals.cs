@@ -16,10 +16,14 @@ public sealed partial class RedisSignals(
     private readonly ResiliencePipeline _redisOutage = pipelines.GetPipeline(ResiliencePipelines.RedisOutage);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _jobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _steps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ends = new(StringComparer.Ordinal);
     private TaskCompletionSource _work = NewSignal();
 
     /// <summary>Completes at the next change of job <paramref name="id"/>. Take it BEFORE reading the job, so no change is missed.</summary>
     public Task JobChanged(string id) => _jobs.GetOrAdd(id, _ => NewSignal()).Task;
+
+    /// <summary>Completes when job <paramref name="id"/> ends. Take it BEFORE reading the job, so the end is not missed.</summary>
+    public Task JobEnded(string id) => _ends.GetOrAdd(id, _ => NewSignal()).Task;
 
     /// <summary>Completes at the next change of job <paramref name="id"/>, sampler steps included (for event streams).</summary>
     public Task JobChangedOrProgressed(string id) => Task.WhenAny(JobChanged(id), _steps.GetOrAdd(id, _ => NewSignal()).Task);
@@ -36,12 +40,24 @@ public sealed partial class RedisSignals(
         }
     }
 
+    /// <summary>Wakes this process's waiters for the end of <paramref name="id"/>, and those for any change of it.</summary>
+    public void NotifyJobEnded(string id)
+    {
+        if (_ends.TryRemove(id, out var signal))
+        {
+            signal.TrySetResult();
+        }
+
+        NotifyJobChanged(id);
+    }
+
     /// <summary>Drops the signals of a job nobody waits for any more (it ended), so they do not pile up. Another waiter
     /// on it, if any, falls back to its poll.</summary>
     public void Forget(string id)
     {
         _jobs.TryRemove(id, out _);
         _steps.TryRemove(id, out _);
+        _ends.TryRemove(id, out _);
     }
 
     public void NotifyJobProgressed(string id)
@@ -60,6 +76,7 @@ public sealed partial class RedisSignals(
             {
                 var subscriber = redis.GetSubscriber();
                 await subscriber.SubscribeAsync(RedisKeys.JobChanged, (_, id) => NotifyJobChanged(id.ToString()));
+                await subscriber.SubscribeAsync(RedisKeys.JobEnded, (_, id) => NotifyJobEnded(id.ToString()));
                 await subscriber.SubscribeAsync(RedisKeys.JobProgressed, (_, id) => NotifyJobProgressed(id.ToString()));
                 await subscriber.SubscribeAsync(RedisKeys.WorkAdded, (_, _) => NotifyWorkAdded());
             },
