@@ -46,6 +46,10 @@ public sealed record JobDelivery
     [JsonIgnore]
     public bool UploadsToStorage => Upload is S3UploadRequest or AzureBlobUploadRequest or HfUploadRequest;
 
+    /// <summary>The upload signs with a matching request credential when there is one (s3 keys, a Hub token).</summary>
+    [JsonIgnore]
+    public bool UsesRequestCredentials => Upload is S3UploadRequest or HfUploadRequest;
+
     /// <summary>True when the request answers 202 at once: any webhook, or an upload with async true.</summary>
     [JsonIgnore]
     public bool AnswersAtOnce => Webhook is not null || WebhookV2 is not null || Upload is { Async: true };
