@@ -165,4 +165,37 @@ public sealed class StorageCredentialsReplicaTests
         Assert.DoesNotContain("InvalidAccessKeyId", apiB.Log); // the server's keys were never tried
         Assert.DoesNotContain(RequestSecret, apiB.Log + hook.BodyText + await DumpAsync(redis));
     }
+
+    [Fact]
+    public async Task A_POST_jobs_upload_keeps_no_output_bytes_in_Redis_and_its_outputs_answer_410_naming_the_upload()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var s3 = await EmulatorProcess.StartS3Async(Bucket);
+        await using var sim = await SimulatorProcess.StartAsync("--step-ms", "5");
+        var settings = Settings(s3);
+        settings["AWS_ACCESS_KEY_ID"] = EmulatorProcess.S3AccessKey; // the server's own keys this time
+        await using var api = await StartReplicaAsync(sim, redis, settings);
+        var jobs = new JobsClient(api.CreateClient());
+        var prefix = $"small-{Guid.NewGuid():N}/";
+
+        var submitted = await jobs.SubmitAsync(new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1),
+            ["s3"] = new JsonObject { ["bucket"] = Bucket, ["prefix"] = prefix },
+        });
+        Assert.True(submitted.Status == HttpStatusCode.Accepted, submitted.Body.ToJsonString());
+        var id = (string)submitted.Body["id"]!;
+        var succeeded = await jobs.WaitForStatusAsync(id, "succeeded", TimeSpan.FromSeconds(30));
+        IReadOnlyList<string> keys = [];
+        await Eventually.UntilAsync(async () => (keys = await KeysAsync(s3, prefix)).Count == 1, TimeSpan.FromSeconds(30),
+            () => $"the upload under {prefix}; API log:\n{api.Log}");
+
+        Assert.True((long)succeeded["result"]!["outputs"]![0]!["size"]! > 0); // described, with its size …
+        Assert.Equal(":0", await redis.CommandAsync("EXISTS", $"fluxaspire:job:{id}:out:0")); // … but its bytes were never stored
+        using var output = await jobs.Http.GetAsync($"/jobs/{id}/outputs/0");
+        var problem = JsonNode.Parse(await output.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.Gone, output.StatusCode);
+        Assert.Equal("The outputs went to storage", (string?)problem["title"]);
+        Assert.Equal("s3", (string?)problem["upload"]);
+    }
 }
