@@ -18,6 +18,4 @@ public sealed class HeldCredentials
 
     /// <summary>The job has ended here (its delivery has the request in hand) or was refused.</summary>
     public void Drop(string jobId) => _byJob.TryRemove(jobId, out _);
-
-    public int Count => _byJob.Count;
 }
