@@ -41,10 +41,18 @@ public sealed record JobDelivery
     public IUploadTarget? Upload => (IUploadTarget?)S3Upload ?? (IUploadTarget?)HfUpload ?? (IUploadTarget?)AzureBlobUpload ?? HttpUpload;
 
     /// <summary>The outputs go to a bucket, container or repo (s3, azure_blob_upload, hf_upload): the result then stays
-    /// small, so its bytes are not stored in the result cache; they live only until the upload and the job store's
-    /// Jobs:ResultRetention are over.</summary>
+    /// small, so its bytes are not stored in the result cache (see also <see cref="OutputsLeaveForStorage"/>).</summary>
     [JsonIgnore]
     public bool UploadsToStorage => Upload is S3UploadRequest or AzureBlobUploadRequest or HfUploadRequest;
+
+    /// <summary>The outputs leave for a bucket, container or repo when the job ends (the legacy webhook, which takes
+    /// precedence over an upload key, is not there): the job store keeps their description, never their bytes.</summary>
+    [JsonIgnore]
+    public bool OutputsLeaveForStorage => UploadsToStorage && Webhook is null;
+
+    /// <summary>The upload signs with a matching request credential when there is one (s3 keys, a Hub token).</summary>
+    [JsonIgnore]
+    public bool UsesRequestCredentials => Upload is S3UploadRequest or HfUploadRequest;
 
     /// <summary>True when the request answers 202 at once: any webhook, or an upload with async true.</summary>
     [JsonIgnore]

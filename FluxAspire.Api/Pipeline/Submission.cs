@@ -57,7 +57,7 @@ public sealed record Submission(
     {
         Workflow = Workflow,
         Delivery = Delivery,
-        UploadCredentials = Delivery.Upload is null ? RequestCredentials.None : Credentials,
+        UploadCredentials = Delivery.UsesRequestCredentials ? Credentials : RequestCredentials.None,
         HasRandomDefaults = HasRandomDefaults,
         RetainOutputs = RetainOutputs,
         Previews = Previews,

@@ -31,6 +31,14 @@ public sealed partial class OutputUploads(
     public async Task<(IReadOnlyList<string> Urls, TimeSpan Elapsed)> UploadAsync(JobRequest job, IReadOnlyList<JobOutputFile> files,
         IUploadTarget target, CancellationToken cancellationToken)
     {
+        if (job.CredentialsHeldBy is { } holder && job.UploadCredentials.Count == 0 && target is S3UploadRequest or HfUploadRequest)
+        {
+            // The worker fails such a job before it runs; this guards the upload itself: never the server's credentials
+            // (another account) in place of the request's.
+            var where = target is S3UploadRequest s3Target ? $"bucket '{s3Target.Bucket}'" : $"repo '{((HfUploadRequest)target).Repo}'";
+            throw new StorageUploadException(target.Field, where, "CredentialsUnavailable", $"the request's credentials stayed on replica {holder}");
+        }
+
         var clock = Stopwatch.StartNew();
         IReadOnlyList<string> urls = target switch
         {

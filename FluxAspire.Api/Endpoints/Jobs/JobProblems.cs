@@ -27,6 +27,12 @@ public static class JobProblems
             detail: $"The bytes of output {index} of job '{id}' are no longer kept (POST /jobs keeps them for Jobs:Retention, " +
                 "synchronous requests for Jobs:ResultRetention).", extensions: Id(id));
 
+    public static ProblemHttpResult OutputsUploaded(string id, string uploadKey) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "The outputs went to storage",
+            detail: $"The outputs of job '{id}' were handed to its {uploadKey} upload and are not kept here; the job's webhook " +
+                "(or response) lists their URLs, or why the upload failed.",
+            extensions: new Dictionary<string, object?> { ["id"] = id, ["upload"] = uploadKey });
+
     public static ProblemHttpResult IdempotencyKeyReused(string key) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different request",
             detail: $"The Idempotency-Key '{key}' was first used with another request body; use a new key for a new request.");

@@ -54,10 +54,12 @@ public static class JobsApi
             .WithName("GetJobOutput")
             .WithSummary("Download a job output")
             .WithDescription("The raw bytes of output {index} of a succeeded job, with its Content-Type (image/png, image/jpeg, image/webp). " +
-                "409 while the job has not succeeded; 404 for an unknown job or index, or once the bytes have expired.")
+                "409 while the job has not succeeded; 404 for an unknown job or index, or once the bytes have expired; 410 when the " +
+                "outputs went to storage (s3, azure_blob_upload, hf_upload), which keeps them instead of this API.")
             .Produces(StatusCodes.Status200OK, typeof(byte[]), "image/png", "image/jpeg", "image/webp")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
         group.MapGet("/{id}/events", GetEvents)
             .WithName("GetJobEvents")
             .WithSummary("Follow a job (Server-Sent Events)")
@@ -110,6 +112,11 @@ public static class JobsApi
         if (index < 0 || index >= count)
         {
             return JobProblems.NoSuchOutput(id, index, count);
+        }
+
+        if (job.Request.Delivery is { OutputsLeaveForStorage: true, Upload: { } upload })
+        {
+            return JobProblems.OutputsUploaded(id, upload.Field);
         }
 
         if (await store.GetOutputAsync(id, index, cancellationToken) is not { Content.Length: > 0 } file)

@@ -17,7 +17,7 @@ public sealed partial class FailoverJobQueue(
 
     public int Count => local.Count + shared.Count;
 
-    public int OwnCount => local.OwnCount;
+    public int OwnCount => local.OwnCount + shared.OwnCount;
 
     // A job kept here waits only behind this replica's local jobs; a shared one, behind the stream's waiting entries.
     public async ValueTask<int?> PositionAsync(string id, CancellationToken cancellationToken)
@@ -47,6 +47,18 @@ public sealed partial class FailoverJobQueue(
 
         // The job is in Redis already; without its queue entry nobody would ever run it.
         await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => shared.EnqueueAsync(id, ct),
+            (e, _) => LogEnqueueRetry(id, e.Message), cancellationToken);
+    }
+
+    public async ValueTask EnqueueHereAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.IsLocal(id))
+        {
+            await local.EnqueueAsync(id, cancellationToken);
+            return;
+        }
+
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => shared.EnqueueHereAsync(id, ct),
             (e, _) => LogEnqueueRetry(id, e.Message), cancellationToken);
     }
 

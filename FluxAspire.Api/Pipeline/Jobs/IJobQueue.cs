@@ -6,6 +6,10 @@ public interface IJobQueue
 {
     ValueTask EnqueueAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Queues a job that only this replica may run (its upload credentials are in this process). A shared queue
+    /// still leases it, so once this replica is lost another one takes it over, to fail it with the reason.</summary>
+    ValueTask EnqueueHereAsync(string id, CancellationToken cancellationToken);
+
     ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken);
 
     /// <summary>The worker is done with the job (whatever its outcome): it leaves the queue for good.</summary>

@@ -31,6 +31,9 @@ public sealed class InMemoryJobQueue : IJobQueue
         }
     }
 
+    // Every job in memory runs here anyway.
+    public ValueTask EnqueueHereAsync(string id, CancellationToken cancellationToken) => EnqueueAsync(id, cancellationToken);
+
     public async ValueTask<JobTicket> DequeueAsync(CancellationToken cancellationToken)
     {
         var id = await _ids.Reader.ReadAsync(cancellationToken);

@@ -9,7 +9,10 @@ public sealed class JobEnding(IJobStore store, IEnumerable<IJobEndObserver> obse
 {
     public async Task<bool> EndAsync(JobRequest request, JobResult? result, JobFailure? failure)
     {
-        if (!await store.CompleteAsync(request.Id, result, failure, CancellationToken.None))
+        // Outputs that the observers here upload to storage need their bytes only until the upload is done: the store
+        // (memory or Redis) keeps their description, and the response or webhook lists the URLs.
+        var stored = result is not null && request.Echo is not null && request.Delivery.OutputsLeaveForStorage ? result.WithoutBytes() : result;
+        if (!await store.CompleteAsync(request.Id, stored, failure, CancellationToken.None))
         {
             return false;
         }

@@ -21,6 +21,10 @@ public static class JobFailures
     public static JobFailure AttemptsExhausted(int attempts) =>
         new(JobFailureKind.Unavailable, $"the job was started {attempts} times and each time its replica was lost before it finished (Jobs:MaxAttempts)");
 
+    public static JobFailure CredentialsLost(string holder) =>
+        new(JobFailureKind.Unavailable, $"the request's storage credentials stayed on replica {holder}, which was lost or shut down before the " +
+            "job finished (credentials are never stored in Redis), so its outputs cannot be uploaded: submit the job again");
+
     public static JobFailure Cancelled() => new(JobFailureKind.Cancelled, "the job was cancelled");
 
     public static JobFailure InterruptRequested(JobStatus statusThen) =>

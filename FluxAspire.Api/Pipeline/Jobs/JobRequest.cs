@@ -48,10 +48,16 @@ public sealed record JobRequest(string Id, JsonObject Graph, DateTimeOffset Rece
     /// never served from or stored in the result cache.</summary>
     public bool HasRandomDefaults { get; init; }
 
-    /// <summary>The request's credentials, for its upload (s3 keys, a Hub token) when this replica ends the job. Never
-    /// written to Redis: a job ended by another replica uploads with the server's own credentials.</summary>
+    /// <summary>The request's credentials, for its upload (s3 keys, a Hub token). Never written to Redis: a job delivered
+    /// by whichever replica ends it keeps them in <see cref="HeldCredentials"/> on the accepting replica
+    /// (<see cref="CredentialsHeldBy"/>).</summary>
     [JsonIgnore]
     public RequestCredentials UploadCredentials { get; init; } = RequestCredentials.None;
+
+    /// <summary>The replica whose memory holds <see cref="UploadCredentials"/> (no secret, just its name): the job runs
+    /// there only, and another replica that takes it over fails it rather than upload with the server's credentials.
+    /// Null when the upload needs no request credentials or a waiter on the accepting replica delivers it.</summary>
+    public string? CredentialsHeldBy { get; init; }
 
     /// <summary>Where the result cache keeps this job's result once it succeeds (POST /jobs); null: not stored by the job's end.</summary>
     public string? CacheKey { get; init; }

@@ -7,6 +7,9 @@ public sealed record JobResult(string Id, JsonObject Graph, IReadOnlyList<JobOut
 {
     /// <summary>The ComfyUI backend that ran it, when the API drives several (ComfyUI:Backends); null with one.</summary>
     public string? Backend { get; init; }
+
+    /// <summary>The same result with each file's description only (name, node, length), for a store that must not keep the bytes.</summary>
+    public JobResult WithoutBytes() => this with { Files = [.. Files.Select(f => f with { Content = OutputBytes.Empty, Length = f.Length })] };
 }
 
 /// <param name="Content">The bytes, held once (<see cref="OutputBytes"/>); empty when a store returns the file's description

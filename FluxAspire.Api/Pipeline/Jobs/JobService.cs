@@ -10,20 +10,40 @@ public sealed class JobService(
     JobWorker worker,
     JobEnding ending,
     IRemoteJobStopper remote,
+    HeldCredentials heldCredentials,
+    ReplicaIdentity replica,
     IOptions<JobsOptions> options,
     TimeProvider time)
 {
     /// <summary>Stores and queues a job, its inputs already resolved (Pipeline/JobRunner). Throws <see cref="DuplicateJobException"/> when the id is taken.</summary>
+    /// <remarks>A job delivered by whichever replica ends it (<see cref="JobRequest.Echo"/>) whose upload uses the
+    /// request's credentials keeps them here and runs here only (<see cref="JobRequest.CredentialsHeldBy"/>).</remarks>
     public async Task<JobRecord> SubmitAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        var pinned = request.UploadCredentials.Count > 0 && request.Echo is not null;
+        if (pinned)
+        {
+            request = request with { CredentialsHeldBy = replica.Id };
+            heldCredentials.Hold(request.Id, request.UploadCredentials);
+        }
+
         var job = new JobRecord(request, request.ReceivedAt + options.Value.Timeout);
         if (!await store.TryAddAsync(job, cancellationToken))
         {
+            if (pinned) heldCredentials.Drop(request.Id); // the job of that id is another request's
             throw new DuplicateJobException(request.Id);
         }
 
         JobTelemetry.RecordAccepted(request);
-        await queue.EnqueueAsync(request.Id, cancellationToken);
+        if (pinned)
+        {
+            await queue.EnqueueHereAsync(request.Id, cancellationToken);
+        }
+        else
+        {
+            await queue.EnqueueAsync(request.Id, cancellationToken);
+        }
+
         return job;
     }
 

@@ -20,6 +20,7 @@ public sealed partial class JobWorker(
     IJobQueue queue,
     IJobStore store,
     JobEnding ending,
+    HeldCredentials heldCredentials,
     ComfyLanes lanes,
     ExecutionTimes executionTimes,
     IOptions<JobsOptions> options,
@@ -144,6 +145,19 @@ public sealed partial class JobWorker(
                 return; // cancelled while it waited in the queue
             }
 
+            if (job.Request.CredentialsHeldBy is { } holder)
+            {
+                if (holder != replica.Id || heldCredentials.TryGet(id) is not { } credentials)
+                {
+                    // Taken over from the replica that held the request's credentials: uploading with the server's own
+                    // would put the outputs in the wrong account, silently.
+                    await ending.EndAsync(job.Request, null, JobFailures.CredentialsLost(holder));
+                    return;
+                }
+
+                job = job with { Request = job.Request with { UploadCredentials = credentials } };
+            }
+
             if (job.Attempts >= options.Value.MaxAttempts)
             {
                 // Started that often already, and its replica was lost each time: fail it rather than retry forever.
@@ -188,11 +202,12 @@ public sealed partial class JobWorker(
         {
             if (abandoned)
             {
-                queue.Abandon(ticket);
+                queue.Abandon(ticket); // taken again once its lease lapses, here too: its credentials stay
             }
             else
             {
                 await SettleAsync(ticket, job, handedBack);
+                heldCredentials.Drop(id); // ended (its delivery has the request in hand) or handed back
             }
 
             _running.TryRemove(id, out _);

@@ -11,6 +11,7 @@ public static class JobsServiceCollectionExtensions
         builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.AddJobStorage();
         builder.Services.AddSingleton<ReplicaIdentity>();
+        builder.Services.AddSingleton<HeldCredentials>();
         builder.Services.AddSingleton<OutputCollector>();
         builder.Services.AddSingleton<ComfyLanes>();
         builder.Services.AddSingleton<JobWorker>();

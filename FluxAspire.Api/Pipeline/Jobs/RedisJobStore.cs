@@ -189,7 +189,7 @@ public sealed class RedisJobStore(
         // A waiter here takes the bytes from memory; anyone else reads them from Redis.
         _handoffs.TryGetValue(id, out var handoff);
         var handOver = succeeded && handoff is not null;
-        var files = succeeded && !handOver ? result!.Files : [];
+        var files = succeeded && !handOver && !result!.Files.Any(f => f.IsDescriptionOnly) ? result!.Files : [];
         var keys = new RedisKey[2 + files.Count];
         Keys(id).CopyTo(keys, 0);
         var args = new RedisValue[8 + files.Count];

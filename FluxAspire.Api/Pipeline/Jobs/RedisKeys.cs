@@ -13,6 +13,11 @@ internal static class RedisKeys
     /// <summary>Job ids waiting for a replica, as a stream read by the <see cref="WorkersGroup"/> consumer group.</summary>
     public static readonly RedisKey Work = Prefix + "work";
 
+    /// <summary>Jobs only their accepting replica may run (their upload credentials are in its memory), read through the
+    /// <see cref="WorkersGroup"/> group too: each entry is taken by the replica that adds it, in the same script, and by
+    /// another replica only once its lease has lapsed.</summary>
+    public static readonly RedisKey PinnedWork = Prefix + "pinned-work";
+
     /// <summary>Published with a job id whenever that job's status changes to queued or running.</summary>
     public static readonly RedisChannel JobChanged = RedisChannel.Literal(Prefix + "job-changed");
 

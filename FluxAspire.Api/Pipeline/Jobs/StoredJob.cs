@@ -18,7 +18,7 @@ internal static class StoredJob
 
     /// <summary>The result without its bytes: file names, nodes and sizes, the graph and the stats.</summary>
     public static string Describe(JobResult result) => JsonSerializer.Serialize(
-        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Content.Length))], result.Stats, result.Backend),
+        new ResultDescription(result.Id, result.Graph, [.. result.Files.Select(f => new FileDescription(f.NodeId, f.Filename, f.Length))], result.Stats, result.Backend),
         Json);
 
     public static long Millis(DateTimeOffset at) => at.ToUnixTimeMilliseconds();

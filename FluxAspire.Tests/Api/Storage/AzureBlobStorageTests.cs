@@ -88,6 +88,37 @@ public sealed class AzureBlobStorageTests(StorageEnvironment env)
     }
 
     [Fact]
+    public async Task A_wrong_account_key_is_a_502_with_azurites_error_code_and_the_key_is_never_echoed_or_logged()
+    {
+        // Azurite verifies shared-key signatures: a key of the right shape but not the account's is refused.
+        var wrongKey = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("wrong-azure-account-key-4711-do-not-echo-0123456789abcdefghijkl"));
+        var container = await ContainerAsync();
+        await using var api = await ApiProcess.StartAsync(env.Simulator.BaseAddress, new Dictionary<string, string>
+        {
+            ["Storage__RetryDelay"] = "00:00:00.050",
+            ["AZURE_STORAGE_ACCOUNT"] = EmulatorProcess.AzuriteAccount,
+            ["AZURE_STORAGE_KEY"] = wrongKey,
+            ["AZURE_STORAGE_BLOB_ENDPOINT"] = $"{env.Azurite.BaseAddress}{EmulatorProcess.AzuriteAccount}",
+        });
+        using var http = api.CreateClient();
+        using var response = await http.PostAsJsonAsync("/prompt", new JsonObject
+        {
+            ["prompt"] = TestGraphs.Flux(256, 256, 1),
+            ["azure_blob_upload"] = new JsonObject { ["container"] = container.Name, ["blob_prefix"] = "badkey/" },
+        });
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadGateway, text);
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal("azure_blob_upload failed", (string?)problem["title"]);
+        Assert.StartsWith($"azure_blob_upload upload to container '{container.Name}' failed: AuthorizationFailure, HTTP 403", (string?)problem["detail"]);
+        Assert.Equal("AuthorizationFailure, HTTP 403", (string?)problem["code"]);
+        Assert.DoesNotContain(wrongKey, text);
+        Assert.DoesNotContain(wrongKey, api.Log);
+        Assert.False(await container.GetBlobsAsync(BlobTraits.None, BlobStates.None, "badkey/", CancellationToken.None).GetAsyncEnumerator().MoveNextAsync());
+    }
+
+    [Fact]
     public async Task A_blob_of_the_servers_account_feeds_img2img()
     {
         var container = await ContainerAsync(); // private: only the server's credentials can read it
