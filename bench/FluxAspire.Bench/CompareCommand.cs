@@ -111,6 +111,12 @@ internal static class CompareCommand
                 }
             });
 
+        if (load.Errors > 0 && api is not null)
+        {
+            // What the API logged (warnings and errors) around the failures, for the person reading the run.
+            Console.Error.WriteLine($"  c={clients} {target}: the API's last log lines:\n{api.LastLines}");
+        }
+
         double? CpuPerRequest(string name) =>
             before.GetValueOrDefault(name) is { } b && after.GetValueOrDefault(name) is { } a && load.CompletedInWindow > 0
                 ? (a.Cpu - b.Cpu).TotalMilliseconds / load.CompletedInWindow

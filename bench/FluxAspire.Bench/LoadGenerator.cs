@@ -97,7 +97,7 @@ internal static class LoadGenerator
                 catch (Exception ex) when (!abort.IsCancellationRequested || index is >= 1 && index <= measured)
                 {
                     var message = abort.IsCancellationRequested ? $"no answer within the level's {timeout.TotalSeconds:0} s" : ex.Message;
-                    failures.AddOrUpdate(message.Length > 160 ? message[..160] : message, 1, (_, n) => n + 1);
+                    failures.AddOrUpdate(message.Length > 400 ? message[..400] : message, 1, (_, n) => n + 1);
                 }
                 catch (Exception)
                 {

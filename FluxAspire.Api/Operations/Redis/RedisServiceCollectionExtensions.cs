@@ -37,9 +37,6 @@ public static class RedisServiceCollectionExtensions
                     configuration.AsyncTimeout = timeout;
                     configuration.BacklogPolicy = BacklogPolicy.FailFast;
                     configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
-                    // Replies are handled on the .NET thread pool rather than the client's own dedicated threads, whose
-                    // spin-waiting cost more CPU per job than the Redis calls themselves.
-                    configuration.SocketManager = SocketManager.ThreadPool;
                 });
         }
 
