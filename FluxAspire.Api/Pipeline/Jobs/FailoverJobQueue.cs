@@ -37,7 +37,13 @@ public sealed partial class FailoverJobQueue(
         }
     }
 
-    public async ValueTask EnqueueAsync(string id, CancellationToken cancellationToken)
+    public ValueTask EnqueueAsync(string id, CancellationToken cancellationToken) =>
+        EnqueueAsync(id, shared.EnqueueAsync, cancellationToken);
+
+    public ValueTask EnqueueHereAsync(string id, CancellationToken cancellationToken) =>
+        EnqueueAsync(id, shared.EnqueueHereAsync, cancellationToken);
+
+    private async ValueTask EnqueueAsync(string id, Func<string, CancellationToken, ValueTask> enqueueShared, CancellationToken cancellationToken)
     {
         if (store.IsLocal(id))
         {
@@ -46,19 +52,7 @@ public sealed partial class FailoverJobQueue(
         }
 
         // The job is in Redis already; without its queue entry nobody would ever run it.
-        await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => shared.EnqueueAsync(id, ct),
-            (e, _) => LogEnqueueRetry(id, e.Message), cancellationToken);
-    }
-
-    public async ValueTask EnqueueHereAsync(string id, CancellationToken cancellationToken)
-    {
-        if (store.IsLocal(id))
-        {
-            await local.EnqueueAsync(id, cancellationToken);
-            return;
-        }
-
-        await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => shared.EnqueueHereAsync(id, ct),
+        await _redisOutage.ExecuteAsync(RedisOutageSchedule.EnqueueJob, time, ct => enqueueShared(id, ct),
             (e, _) => LogEnqueueRetry(id, e.Message), cancellationToken);
     }
 

@@ -35,14 +35,7 @@ public sealed class JobService(
         }
 
         JobTelemetry.RecordAccepted(request);
-        if (pinned)
-        {
-            await queue.EnqueueHereAsync(request.Id, cancellationToken);
-        }
-        else
-        {
-            await queue.EnqueueAsync(request.Id, cancellationToken);
-        }
+        await (pinned ? queue.EnqueueHereAsync(request.Id, cancellationToken) : queue.EnqueueAsync(request.Id, cancellationToken));
 
         return job;
     }
